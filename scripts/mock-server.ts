@@ -1,0 +1,82 @@
+import { fileURLToPath } from 'node:url';
+import { createLogger } from '@stoplight/prism-core';
+import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
+import { createServer } from '@stoplight/prism-http-server';
+
+/** Options for {@link startMockServer}; every field is optional. */
+export interface MockServerOptions {
+  specPath?: string;
+  port?: number;
+  host?: string;
+}
+
+/** A running in-process Prism mock server. */
+export interface MockServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+const DEFAULT_SPEC = fileURLToPath(new URL('../openapi/partner-center.yaml', import.meta.url));
+
+// Mirrors what `prism mock <spec>` (prism-cli 5.x) passes to createServer.
+//
+// What prism 5.12 actually does with these flags (read from the dist sources, confirmed by running it):
+// - Request violations (missing/invalid params, headers, body) never "fail hard" and are unaffected by
+//   `errors`: the mocker answers with the spec's 422, else 400 response (its first example, or the
+//   one named by `Prefer: code=400, example=<name>`), and only if neither exists does it generate a
+//   422 application/problem+json listing the violations. The violations are also put, as JSON, in
+//   the `sl-violations` response header.
+// - Security failures (checkSecurity) behave the same way but with 401: the spec's 401 response if
+//   declared, else a generated 401 problem+json with a `WWW-Authenticate: Bearer` header.
+// - `errors` only matters for *response* violations: with `errors: true` an example that does not
+//   match its own schema becomes a 500 problem+json. With `false` the example is still served and
+//   the violation is only listed in `sl-violations` (location prefixed with "response").
+// - Unknown paths/methods are 404/405 problem+json regardless of these flags.
+const CONFIG: IHttpConfig = {
+  isProxy: false,
+  mock: { dynamic: false },
+  validateRequest: true,
+  validateResponse: true,
+  checkSecurity: true,
+  errors: false,
+  upstreamProxy: undefined,
+};
+
+/** PRISM_LOG=1 logs at info level, PRISM_LOG=<pino level> uses that level, otherwise silent. */
+function logLevel(): string {
+  const env = process.env['PRISM_LOG'];
+  if (!env || env === '0') return 'silent';
+  return env === '1' ? 'info' : env;
+}
+
+/** Starts Prism's mock server in this process and resolves once it is listening. */
+export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  const { specPath = DEFAULT_SPEC, port = 0, host = '127.0.0.1' } = options;
+  const operations = await getHttpOperationsFromSpec(specPath);
+  if (operations.length === 0) throw new Error(`No operations found in ${specPath}`);
+
+  // prism-core's createLogger adds the custom `success` level that Prism's components call.
+  const logger = createLogger('PRISM', { level: logLevel() });
+  const server = createServer(operations, {
+    cors: false,
+    config: CONFIG,
+    components: { logger: logger.child({ name: 'HTTP SERVER' }) },
+  });
+
+  // listen() resolves with `http://<address>:<port>` from the underlying http.Server's address(),
+  // so the ephemeral port chosen for port 0 is already in it.
+  const address = await server.listen(port, host);
+  // IPv6 addresses come back unbracketed (`http://::1:1234`), so split off the port by hand.
+  const match = /^http:\/\/(.+):(\d+)$/.exec(address);
+  if (!match) throw new Error(`Unexpected listen address from Prism: ${address}`);
+  const [, boundHost = host, boundPort] = match;
+  const url = `http://${boundHost.includes(':') ? `[${boundHost}]` : boundHost}:${boundPort}`;
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    // Node >= 19 http.Server#close() also drops idle keep-alive sockets (e.g. from fetch), so
+    // this resolves promptly and leaves no handles behind; the guard makes close() idempotent.
+    close: () => (closing ??= server.close()),
+  };
+}
