@@ -10,7 +10,7 @@ const customer = { customer_id: ids.customerId };
 const subscription = { ...customer, subscription_id: ids.subscriptionId };
 const user = { ...customer, user_id: ids.userId };
 
-type Call = (headers: Record<string, string>) => Promise<{ error?: unknown; response: Response }>;
+type Call = (headers: Record<string, string>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 const calls: Record<string, Call> = {
   listSubscribedSkus: (headers) => pc.GET("/customers/{customer_id}/subscribedskus", { params: { path: customer }, headers }),
