@@ -582,7 +582,7 @@ export interface components {
         LicenseGroupIds: components["schemas"]["LicenseGroupId"][];
         /**
          * @description The etag from the subscription just read, wrapped in double quotes.
-         * @example "W/\"datetime'2024-05-01T10:00:00.000Z'\""
+         * @example "MjAyMS0wMS0xNFQxNjo1NzoxNS4wOTY2NzI4Wg=="
          */
         IfMatch: string;
         /**
@@ -955,7 +955,7 @@ export interface operations {
             header: {
                 /**
                  * @description The etag from the subscription just read, wrapped in double quotes.
-                 * @example "W/\"datetime'2024-05-01T10:00:00.000Z'\""
+                 * @example "MjAyMS0wMS0xNFQxNjo1NzoxNS4wOTY2NzI4Wg=="
                  */
                 "If-Match": components["parameters"]["IfMatch"];
                 /**
