@@ -18,20 +18,17 @@ export interface MockServer {
 
 const DEFAULT_SPEC = fileURLToPath(new URL('../openapi/partner-center.yaml', import.meta.url));
 
-// Mirrors what `prism mock <spec>` (prism-cli 5.x) passes to createServer.
-//
-// What prism 5.12 actually does with these flags (read from the dist sources, confirmed by running it):
-// - Request violations (missing/invalid params, headers, body) never "fail hard" and are unaffected by
-//   `errors`: the mocker answers with the spec's 422, else 400 response (its first example, or the
-//   one named by `Prefer: code=400, example=<name>`), and only if neither exists does it generate a
-//   422 application/problem+json listing the violations. The violations are also put, as JSON, in
-//   the `sl-violations` response header.
-// - Security failures (checkSecurity) behave the same way but with 401: the spec's 401 response if
-//   declared, else a generated 401 problem+json with a `WWW-Authenticate: Bearer` header.
-// - `errors` only matters for *response* violations: with `errors: true` an example that does not
-//   match its own schema becomes a 500 problem+json. With `false` the example is still served and
-//   the violation is only listed in `sl-violations` (location prefixed with "response").
-// - Unknown paths/methods are 404/405 problem+json regardless of these flags.
+// Mirrors the config `prism mock <spec>` (prism-cli 5.x) hands to createServer, minus CORS.
+// What prism 5.12 does with it (read in the dist sources, then checked against a running server):
+// - Request violations never "fail hard" and `errors` has no say in them. Prism answers with the
+//   spec's 422, else 400, response (first example, or `Prefer: code=400, example=<name>`) plus an
+//   `sl-violations` header. With neither declared it generates a 422 application/problem+json whose
+//   `validation` array lists the violations, and then sends no `sl-violations` header at all.
+// - Security failures are alike with 401: the spec's 401 (plus `sl-violations`) if declared, else a
+//   generated 401 problem+json with `WWW-Authenticate: Bearer` and no `sl-violations`.
+// - `errors` only concerns *response* violations: `true` turns an example that breaks its own schema
+//   into a 500; `false` serves it and lists the problem in `sl-violations` (location "response",...).
+// - Unknown paths/methods are 404/405 problem+json whatever the flags.
 const CONFIG: IHttpConfig = {
   isProxy: false,
   mock: { dynamic: false },
