@@ -1,7 +1,7 @@
-import { fileURLToPath } from 'node:url';
-import { createLogger } from '@stoplight/prism-core';
-import { getHttpOperationsFromSpec, type IHttpConfig } from '@stoplight/prism-http';
-import { createServer } from '@stoplight/prism-http-server';
+import { fileURLToPath } from "node:url";
+import { createLogger } from "@stoplight/prism-core";
+import { getHttpOperationsFromSpec, type IHttpConfig } from "@stoplight/prism-http";
+import { createServer } from "@stoplight/prism-http-server";
 
 /** Options for {@link startMockServer}; every field is optional. */
 export interface MockServerOptions {
@@ -16,7 +16,7 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_SPEC = fileURLToPath(new URL('../openapi/partner-center.yaml', import.meta.url));
+const DEFAULT_SPEC = fileURLToPath(new URL("../openapi/partner-center.yaml", import.meta.url));
 
 // Mirrors the config `prism mock <spec>` (prism-cli 5.x) hands to createServer, minus CORS.
 // What prism 5.12 does with it (read in the dist sources, then checked against a running server):
@@ -41,23 +41,23 @@ const CONFIG: IHttpConfig = {
 
 /** PRISM_LOG=1 logs at info level, PRISM_LOG=<pino level> uses that level, otherwise silent. */
 function logLevel(): string {
-  const env = process.env['PRISM_LOG'];
-  if (!env || env === '0') return 'silent';
-  return env === '1' ? 'info' : env;
+  const env = process.env["PRISM_LOG"];
+  if (!env || env === "0") return "silent";
+  return env === "1" ? "info" : env;
 }
 
 /** Starts Prism's mock server in this process and resolves once it is listening. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { specPath = DEFAULT_SPEC, port = 0, host = '127.0.0.1' } = options;
+  const { specPath = DEFAULT_SPEC, port = 0, host = "127.0.0.1" } = options;
   const operations = await getHttpOperationsFromSpec(specPath);
   if (operations.length === 0) throw new Error(`No operations found in ${specPath}`);
 
   // prism-core's createLogger adds the custom `success` level that Prism's components call.
-  const logger = createLogger('PRISM', { level: logLevel() });
+  const logger = createLogger("PRISM", { level: logLevel() });
   const server = createServer(operations, {
     cors: false,
     config: CONFIG,
-    components: { logger: logger.child({ name: 'HTTP SERVER' }) },
+    components: { logger: logger.child({ name: "HTTP SERVER" }) },
   });
 
   // listen() resolves with `http://<address>:<port>` from the underlying http.Server's address(),
@@ -67,7 +67,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   const match = /^http:\/\/(.+):(\d+)$/.exec(address);
   if (!match) throw new Error(`Unexpected listen address from Prism: ${address}`);
   const [, boundHost = host, boundPort] = match;
-  const url = `http://${boundHost.includes(':') ? `[${boundHost}]` : boundHost}:${boundPort}`;
+  const url = `http://${boundHost.includes(":") ? `[${boundHost}]` : boundHost}:${boundPort}`;
 
   let closing: Promise<void> | undefined;
   return {

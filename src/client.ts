@@ -1,6 +1,16 @@
 import type { TokenCredential } from "@azure/core-auth";
-import createClient, { type Client, type Middleware } from "openapi-fetch";
+import createClient, { type Client } from "openapi-fetch";
+import { z } from "zod";
 import type { paths } from "../generated/partner-center.js";
+import { createTokenProvider } from "./auth.js";
+import type { Runtime } from "./call.js";
+import { requestContextMiddleware } from "./context.js";
+import { createLicenseOperations, type LicenseOperations } from "./operations/licenses.js";
+import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
+import { createUpgradeOperations, type UpgradeOperations } from "./operations/upgrades.js";
+import { createRetryingFetch, type RetryOptions } from "./retry.js";
+import type { ValidationMode } from "./schemas.js";
+import { guid, headerText, validate } from "./validation.js";
 
 /** Base URL of the global (public) Partner Center cloud, version 1. */
 export const GLOBAL_BASE_URL = "https://api.partnercenter.microsoft.com/v1";
@@ -13,40 +23,90 @@ export type RawPartnerCenterClient = Client<paths>;
 
 /** Settings for {@link createPartnerCenterClient}. */
 export interface PartnerCenterClientOptions {
-  /** Where tokens come from: any `@azure/identity` credential. */
+  /** Where tokens come from: any TokenCredential, so every `@azure/identity` credential works. */
   credential: TokenCredential;
-  /** API root including the version segment; defaults to {@link GLOBAL_BASE_URL}. */
+  /** API root including the version segment; default {@link GLOBAL_BASE_URL}. Must be https unless loopback. */
   baseUrl?: string;
-  /** Token scopes; defaults to {@link DEFAULT_SCOPES}. */
+  /** Token scopes; default {@link DEFAULT_SCOPES}. */
   scopes?: readonly string[];
-  /** The fetch used for every request (tests and proxies inject one); defaults to the global fetch. */
+  /** X-Locale of the answers' texts; default "en-US". */
+  locale?: string;
+  /** Sent as MS-PartnerCenter-Application. */
+  applicationName?: string;
+  /** MS-CorrelationId for every call of this client (a GUID); default a new one per call. */
+  correlationId?: string;
+  /** Retry policy for network errors, timeouts, 408, 429 and 5xx; `false` for a single attempt. */
+  retry?: RetryOptions | false;
+  /** Time allowed for each attempt, in ms; default 60,000. */
+  timeoutMs?: number;
+  /** The fetch beneath everything (proxies, tests); default the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
+  /** How answers are checked: "lenient" (default) keeps unknown fields and enum values, "strict" rejects unknown enum values, "off" skips checks. */
+  validation?: ValidationMode;
 }
+
+/** The client: one group of methods per resource, and the typed raw client for anything else. */
+export interface PartnerCenterClient {
+  licenses: LicenseOperations;
+  subscriptions: SubscriptionOperations;
+  upgrades: UpgradeOperations;
+  /** The typed openapi-fetch client, with the same auth, headers and retries. */
+  raw: RawPartnerCenterClient;
+}
+
+const count = (max: number) => z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0, { error: "must not be negative" }).max(max, { error: `must be at most ${max}` });
+const optionsSchema = z.object({
+  credential: z.custom<TokenCredential>((value) => typeof (value as TokenCredential | null)?.getToken === "function", { error: "must be a TokenCredential (an object with getToken)" }),
+  baseUrl: z.string({ error: "must be a string" }).refine(isSafeBaseUrl, { error: "must be an absolute https URL (http only for localhost/loopback)" }).optional(),
+  scopes: z.array(headerText).min(1, { error: "must name at least one scope" }).optional(),
+  locale: headerText.optional(),
+  applicationName: headerText.optional(),
+  correlationId: guid.optional(),
+  retry: z.union([z.literal(false), z.object({ maxRetries: count(20).optional(), baseDelayMs: count(600_000).optional(), maxDelayMs: count(3_600_000).optional(), maxRetryAfterMs: count(3_600_000).optional() })]).optional(),
+  timeoutMs: z.number({ error: "must be a number" }).positive({ error: "must be positive" }).optional(),
+  fetch: z.custom<(request: Request) => Promise<Response>>((value) => typeof value === "function", { error: "must be a function" }).optional(),
+  validation: z.enum(["strict", "lenient", "off"], { error: "must be strict, lenient or off" }).optional(),
+});
 
 /**
- * Creates the typed client: each call is checked at compile time against the spec's paths.
+ * Creates a Partner Center client.
  * @example
  * const pc = createPartnerCenterClient({ credential: new DefaultAzureCredential() });
- * const { data } = await pc.GET("/customers/{customer_id}/subscribedskus", {
- *   params: { path: { customer_id: customerId } },
- * });
+ * const skus = await pc.licenses.listSubscribedSkus(customerId);
+ * await pc.licenses.assign(customerId, "adele@contoso.com", skus[0]!.productSku!.id!);
+ * await pc.subscriptions.setAutoRenew(customerId, subscriptionId, false);
  */
-export function createPartnerCenterClient(options: PartnerCenterClientOptions): RawPartnerCenterClient {
-  const client = createClient<paths>({
-    baseUrl: options.baseUrl ?? GLOBAL_BASE_URL,
+export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
+  validate("createPartnerCenterClient", { options: optionsSchema }, { options });
+  const tokens = createTokenProvider(options.credential, { scopes: options.scopes ?? DEFAULT_SCOPES });
+  const fetch = createRetryingFetch({
     fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+    retry: options.retry ?? {},
+    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+    authorize: async (headers, { forceRefresh, signal }) => {
+      headers.set("Authorization", `Bearer ${await tokens.getToken({ forceRefresh, ...(signal && { signal }) })}`);
+    },
   });
-  client.use(bearerTokenMiddleware(options.credential, options.scopes ?? DEFAULT_SCOPES));
-  return client;
+  const raw = createClient<paths>({ baseUrl: (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, ""), fetch });
+  raw.use(requestContextMiddleware({ locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId }));
+  const runtime: Runtime = { raw, validation: options.validation ?? "lenient" };
+  return {
+    licenses: createLicenseOperations(runtime),
+    subscriptions: createSubscriptionOperations(runtime),
+    upgrades: createUpgradeOperations(runtime),
+    raw,
+  };
 }
 
-function bearerTokenMiddleware(credential: TokenCredential, scopes: readonly string[]): Middleware {
-  return {
-    async onRequest({ request }) {
-      const token = await credential.getToken([...scopes]);
-      if (!token) throw new Error("The credential returned no access token for Partner Center.");
-      request.headers.set("Authorization", `Bearer ${token.token}`);
-      return request;
-    },
-  };
+// A token must never travel in clear text: plain http is allowed only to this machine (mocks, tests).
+function isSafeBaseUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.username || url.password || url.search || url.hash) return false;
+  if (url.protocol === "https:") return true;
+  return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(url.hostname));
 }

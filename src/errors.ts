@@ -217,6 +217,17 @@ export class AuthenticationError extends PartnerCenterError {
   override name = "AuthenticationError";
 }
 
+/** An upgrade answered 200 but listed upgradeErrors: nothing was upgraded. `result` holds the whole answer. */
+export class UpgradeRejectedError<Result extends { upgradeErrors?: readonly unknown[] | null } = { upgradeErrors?: readonly unknown[] | null }> extends PartnerCenterError {
+  override name = "UpgradeRejectedError";
+  readonly result: Result;
+
+  constructor(operation: string, result: Result, reasons: readonly string[], ids: RequestIds = {}) {
+    super(`${operation} was rejected by the service: ${reasons.join("; ")}`, ids);
+    this.result = result;
+  }
+}
+
 const names = new Set([
   "PartnerCenterError", "ServiceError", "BadRequestError", "UnauthorizedError", "ForbiddenError", "NotFoundError",
   "ConflictError", "TooManyRequestsError", "ServerError", "LicenseQuotaExceededError", "PartnerTokenNotAllowedError",

@@ -2,7 +2,55 @@ export {
   createPartnerCenterClient,
   DEFAULT_SCOPES,
   GLOBAL_BASE_URL,
+  type PartnerCenterClient,
   type PartnerCenterClientOptions,
   type RawPartnerCenterClient,
 } from "./client.js";
+export type { CallOptions } from "./context.js";
+export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
+export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "./operations/subscriptions.js";
+export type { PerformUpgradeOptions, UpgradeOperations } from "./operations/upgrades.js";
+export { getResponseMeta, type ResponseMeta } from "./response.js";
+export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+export { createTokenProvider, RefreshTokenCredential } from "./auth.js";
+export {
+  AbortedError,
+  AuthenticationError,
+  BadRequestError,
+  categoryOf,
+  ConditionalAccessBlockedError,
+  ConflictError,
+  type ErrorCategory,
+  ForbiddenError,
+  InvalidInputError,
+  isPartnerCenterError,
+  isServiceError,
+  LicenseQuotaExceededError,
+  NetworkError,
+  NotFoundError,
+  PartnerCenterError,
+  PartnerTokenNotAllowedError,
+  type RequestIds,
+  ServerError,
+  ServiceError,
+  StaleEtagError,
+  TimeoutError,
+  TooManyRequestsError,
+  UnauthorizedError,
+  UnexpectedResponseError,
+  UpgradeRejectedError,
+} from "./errors.js";
+export type {
+  License,
+  LicenseAssignment,
+  LicenseUpdate,
+  Offer,
+  SubscribedSku,
+  Subscription,
+  Upgrade,
+  UpgradeError,
+  UpgradeResult,
+  UserLicenseError,
+  ValidationMode,
+} from "./schemas.js";
 export type { components, operations, paths } from "../generated/partner-center.js";

@@ -1,9 +1,9 @@
-import type { TestProject } from 'vitest/node';
+import type { TestProject } from "vitest/node";
 // Pulls vitest's types into the program; without it tsc rejects the augmentation below (TS2664).
-import type {} from 'vitest';
-import { startMockServer } from '../scripts/mock-server.js';
+import type {} from "vitest";
+import { startMockServer } from "../scripts/mock-server.js";
 
-declare module 'vitest' {
+declare module "vitest" {
   export interface ProvidedContext {
     prismUrl: string;
   }
@@ -12,6 +12,6 @@ declare module 'vitest' {
 /** Starts one Prism mock for the whole run; tests read its base URL with `inject('prismUrl')`. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const server = await startMockServer();
-  project.provide('prismUrl', server.url);
+  project.provide("prismUrl", server.url);
   return () => server.close();
 }

@@ -5,7 +5,8 @@ import { ids, staticCredential } from "../helpers.js";
 // Asks Prism for each documented error example (Prefer: code=..., example=...) through the typed
 // client, and checks the status, the service code and the headers that come back.
 const baseUrl = inject("prismUrl");
-const pc = createPartnerCenterClient({ credential: staticCredential(), baseUrl });
+// `retry: false`: the 429 and 500 examples come back as they are instead of being retried.
+const pc = createPartnerCenterClient({ credential: staticCredential(), baseUrl, retry: false }).raw;
 const customer = { customer_id: ids.customerId };
 const subscription = { ...customer, subscription_id: ids.subscriptionId };
 const user = { ...customer, user_id: ids.userId };

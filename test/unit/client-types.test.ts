@@ -4,7 +4,7 @@ import { staticCredential } from "../helpers.js";
 
 // Compile-time checks: the generated paths make a wrong call a type error (vitest typechecks via tsc in `npm run check`).
 describe("typed client", () => {
-  const pc = createPartnerCenterClient({ credential: staticCredential(), fetch: async () => new Response("{}") });
+  const pc = createPartnerCenterClient({ credential: staticCredential(), fetch: async () => new Response("{}") }).raw;
 
   test("a call without a required path parameter does not compile", () => {
     const call = () =>

@@ -1,0 +1,65 @@
+import type { RawPartnerCenterClient } from "./client.js";
+import { callHeaders, type CallOptions } from "./context.js";
+import { AbortedError, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
+import { attachResponseMeta, errorFromResponse, idsOf } from "./response.js";
+import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
+
+/** What the operation groups share: the typed client beneath and how strictly answers are checked. */
+export interface Runtime {
+  raw: RawPartnerCenterClient;
+  validation: ValidationMode;
+}
+
+/** What a method hands openapi-fetch besides its params and body. */
+export interface SendInit {
+  headers: Record<string, string>;
+  signal: AbortSignal | undefined;
+  parseAs: "text";
+}
+
+interface RawResult {
+  data?: string;
+  error?: unknown;
+  response: Response;
+}
+
+/**
+ * Runs one logical call: passes the call's ids and signal to openapi-fetch, turns a non-2xx answer into
+ * its typed error, and parses a 2xx body with the operation's schema (bodies are read as text so that a
+ * cut-off or non-JSON answer becomes an UnexpectedResponseError rather than a SyntaxError).
+ */
+export async function send<T>(
+  runtime: Runtime,
+  operation: { name: string; schema: ResponseSchema<T> },
+  call: CallOptions | undefined,
+  perform: (init: SendInit) => Promise<RawResult>,
+): Promise<T> {
+  const { data, error, response } = await perform({ headers: callHeaders(call), signal: call?.signal, parseAs: "text" }).catch(
+    (cause: unknown) => {
+      throw asLibraryError(operation.name, cause, call?.signal);
+    },
+  );
+  if (!response.ok) throw errorFromResponse(operation.name, response, error);
+  const ids = idsOf(response);
+  const body = parseJson(data);
+  if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], ids);
+  const parsed = parseResponse(operation.schema, body.value, runtime.validation);
+  if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, ids);
+  return attachResponseMeta(parsed.value, { status: response.status, ...ids });
+}
+
+function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false; problem: string } {
+  if (text === undefined || text.trim() === "") return { ok: false, problem: "the body was empty" };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch {
+    return { ok: false, problem: `the body was not valid JSON (${text.length} characters)` };
+  }
+}
+
+function asLibraryError(operation: string, cause: unknown, signal: AbortSignal | undefined): Error {
+  if (isPartnerCenterError(cause)) return cause;
+  if (signal?.aborted) return new AbortedError(`${operation} was aborted`, {}, { cause });
+  const message = cause instanceof Error ? cause.message : String(cause);
+  return new NetworkError(`${operation} failed before an answer arrived: ${message}`, {}, { cause });
+}

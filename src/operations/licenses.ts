@@ -1,0 +1,121 @@
+import { z } from "zod";
+import { type Runtime, send } from "../call.js";
+import type { CallOptions } from "../context.js";
+import { itemsOf } from "../response.js";
+import { licenseSchemas, type License, type LicenseAssignment, type LicenseUpdate, type SubscribedSku } from "../schemas.js";
+import { callOptions, guid, identifier, licenseAssignment, licenseChange, userId, validate } from "../validation.js";
+
+/** Filters for the license lists. */
+export interface LicenseListOptions extends CallOptions {
+  /** Only these license groups: group1 (Entra-managed products), group2 (Minecraft). */
+  licenseGroupIds?: string[];
+}
+
+/** A change to one user's licenses. */
+export interface LicenseChange {
+  licensesToAssign?: LicenseAssignment[];
+  /** SKU ids to take away. */
+  licensesToRemove?: string[];
+}
+
+/** Options of {@link LicenseOperations.update}. */
+export interface LicenseUpdateOptions extends CallOptions {
+  /** Turn the license on at once (GoDaddy tenants only). */
+  isKickInstantOn?: boolean;
+}
+
+const listOptions = z
+  .object({ licenseGroupIds: z.array(identifier).optional() })
+  .loose()
+  .optional()
+  .and(callOptions);
+const updateOptions = z.object({ isKickInstantOn: z.boolean({ error: "must be a boolean" }).optional() }).loose().optional().and(callOptions);
+const skuList = z.union([identifier, z.array(identifier).min(1, { error: "must name at least one SKU" })]);
+const assignments = z.union([skuList, z.array(licenseAssignment).min(1, { error: "must name at least one license" })]);
+
+/** License operations: what a customer owns, what a user has, and changing it. */
+export type LicenseOperations = ReturnType<typeof createLicenseOperations>;
+
+/** Builds `pc.licenses`. */
+export function createLicenseOperations(runtime: Runtime) {
+  const { raw } = runtime;
+
+  // The one place a license change is sent; the public methods validate everything before calling it.
+  function postUpdate(name: string, customerId: string, user: string, change: LicenseChange, options: LicenseUpdateOptions | undefined) {
+    // Only the lists the caller gave are sent; the service reads an absent list as "no change".
+    const body = {
+      ...(change.licensesToAssign?.length && { licensesToAssign: change.licensesToAssign }),
+      ...(change.licensesToRemove?.length && { licensesToRemove: change.licensesToRemove }),
+    };
+    const kick = options?.isKickInstantOn;
+    return send(runtime, { name, schema: licenseSchemas.licenseUpdate }, options, (init) =>
+      raw.POST("/customers/{customer_id}/users/{user_id}/licenseupdates", {
+        params: { path: { customer_id: customerId, user_id: user }, query: kick === undefined ? {} : { isKickInstantOn: kick } },
+        body,
+        ...init,
+      }),
+    );
+  }
+
+  return {
+    /** SKUs the customer has bought, with free and used units. Needs an App+User token. */
+    async listSubscribedSkus(customerId: string, options?: LicenseListOptions): Promise<SubscribedSku[]> {
+      const input = validate("licenses.listSubscribedSkus", { customerId: guid, options: listOptions }, { customerId, options });
+      const page = await send(runtime, { name: "licenses.listSubscribedSkus", schema: licenseSchemas.subscribedSkus }, options, (init) =>
+        raw.GET("/customers/{customer_id}/subscribedskus", {
+          params: { path: { customer_id: input.customerId }, query: { licenseGroupIds: options?.licenseGroupIds } },
+          ...init,
+        }),
+      );
+      return itemsOf(page);
+    },
+
+    /** Licenses assigned to one user (object id or user principal name). Needs an App+User token. */
+    async listAssigned(customerId: string, user: string, options?: LicenseListOptions): Promise<License[]> {
+      const input = validate("licenses.listAssigned", { customerId: guid, userId, options: listOptions }, { customerId, userId: user, options });
+      const page = await send(runtime, { name: "licenses.listAssigned", schema: licenseSchemas.licenses }, options, (init) =>
+        raw.GET("/customers/{customer_id}/users/{user_id}/licenses", {
+          params: { path: { customer_id: input.customerId, user_id: input.userId }, query: { licenseGroupIds: options?.licenseGroupIds } },
+          ...init,
+        }),
+      );
+      return itemsOf(page);
+    },
+
+    /**
+     * Assigns and removes licenses in one change (all from one license group). Safe to retry: every
+     * attempt carries the same MS-RequestId. Warnings come back in `licenseWarnings`.
+     */
+    async update(customerId: string, user: string, change: LicenseChange, options?: LicenseUpdateOptions): Promise<LicenseUpdate> {
+      const input = validate(
+        "licenses.update",
+        { customerId: guid, userId, change: licenseChange, options: updateOptions },
+        { customerId, userId: user, change, options },
+      );
+      return postUpdate("licenses.update", input.customerId, input.userId, input.change, options);
+    },
+
+    /** Assigns licenses: SKU ids (every plan) or assignments that leave some plans out. */
+    async assign(customerId: string, user: string, skuIdsOrAssignments: string | string[] | LicenseAssignment[], options?: CallOptions): Promise<LicenseUpdate> {
+      const input = validate(
+        "licenses.assign",
+        { customerId: guid, userId, licenses: assignments, options: callOptions },
+        { customerId, userId: user, licenses: skuIdsOrAssignments, options },
+      );
+      const list = typeof input.licenses === "string" ? [input.licenses] : input.licenses;
+      const licensesToAssign = list.map((item) => (typeof item === "string" ? { skuId: item } : item));
+      return postUpdate("licenses.assign", input.customerId, input.userId, { licensesToAssign }, options);
+    },
+
+    /** Removes licenses by SKU id. */
+    async remove(customerId: string, user: string, skuIds: string | string[], options?: CallOptions): Promise<LicenseUpdate> {
+      const input = validate(
+        "licenses.remove",
+        { customerId: guid, userId, skuIds: skuList, options: callOptions },
+        { customerId, userId: user, skuIds, options },
+      );
+      const licensesToRemove = typeof input.skuIds === "string" ? [input.skuIds] : input.skuIds;
+      return postUpdate("licenses.remove", input.customerId, input.userId, { licensesToRemove }, options);
+    },
+  };
+}

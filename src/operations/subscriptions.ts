@@ -1,0 +1,114 @@
+import { z } from "zod";
+import { type Runtime, send } from "../call.js";
+import type { CallOptions } from "../context.js";
+import { StaleEtagError } from "../errors.js";
+import { etagOf, ifMatchValue } from "../etag.js";
+import { subscriptionSchemas, type Subscription } from "../schemas.js";
+import { callOptions, guid, validate } from "../validation.js";
+
+/** Options of {@link SubscriptionOperations.modify}. */
+export interface ModifyOptions extends CallOptions {
+  /** How many read-change-write rounds to try when the etag goes stale in between; default 3. */
+  maxAttempts?: number;
+}
+
+/** A change to a subscription: return the changed copy (the argument is a private copy; mutating it is fine). */
+export type SubscriptionChange = (subscription: Subscription) => Subscription | void | Promise<Subscription | void>;
+
+const DEFAULT_MODIFY_ATTEMPTS = 3;
+
+const subscriptionInput = z
+  .object({
+    id: guid,
+    attributes: z.object({ etag: z.string({ error: "must be a string" }).trim().min(1, { error: "must not be empty; read the subscription first" }) }, { error: "must be the object read with the subscription (it holds the etag)" }).loose(),
+  }, { error: "must be a subscription object" })
+  .loose();
+const modifyOptions = z
+  .object({ maxAttempts: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(10, { error: "must be at most 10" }).optional() })
+  .loose()
+  .optional()
+  .and(callOptions);
+
+/** Subscription operations: read, etag-guarded full update, read-modify-write, auto-renew. */
+export type SubscriptionOperations = ReturnType<typeof createSubscriptionOperations>;
+
+/** Builds `pc.subscriptions`. */
+export function createSubscriptionOperations(runtime: Runtime) {
+  const { raw } = runtime;
+
+  function read(name: string, customerId: string, subscriptionId: string, options: CallOptions | undefined) {
+    return send(runtime, { name, schema: subscriptionSchemas.subscription }, options, (init) =>
+      raw.GET("/customers/{customer_id}/subscriptions/{subscription_id}", {
+        params: { path: { customer_id: customerId, subscription_id: subscriptionId } },
+        ...init,
+      }),
+    );
+  }
+
+  // The one place a subscription is written. The whole object goes back (fields left out are reset by
+  // the service), the etag stays in the body and goes, quoted, into If-Match.
+  function write(name: string, customerId: string, subscription: Subscription & { id: string }, etag: string, options: CallOptions | undefined) {
+    return send(runtime, { name, schema: subscriptionSchemas.subscription }, options, (init) =>
+      raw.PATCH("/customers/{customer_id}/subscriptions/{subscription_id}", {
+        params: { path: { customer_id: customerId, subscription_id: subscription.id }, header: { "If-Match": ifMatchValue(etag) } },
+        body: subscription,
+        ...init,
+      }),
+    );
+  }
+
+  async function modify(name: string, customerId: string, subscriptionId: string, change: SubscriptionChange, options: ModifyOptions | undefined): Promise<Subscription> {
+    const attempts = options?.maxAttempts ?? DEFAULT_MODIFY_ATTEMPTS;
+    const shared = { signal: options?.signal, correlationId: options?.correlationId };
+    for (let attempt = 1; ; attempt += 1) {
+      const current = await read(name, customerId, subscriptionId, shared);
+      const changed = (await change(structuredClone(current))) ?? current;
+      const next = { ...changed, id: subscriptionId };
+      // A request id pinned by the caller names the first write; a write after a stale etag is a new
+      // logical call and needs a new id, or the service would replay the stale answer.
+      const requestId = attempt === 1 ? options?.requestId : undefined;
+      try {
+        return await write(name, customerId, next, etagOf(next) ?? etagOf(current) ?? "", { ...shared, requestId });
+      } catch (error) {
+        if (!(error instanceof StaleEtagError) || attempt >= attempts) throw error;
+      }
+    }
+  }
+
+  return {
+    /** Reads one subscription; `attributes.etag` is what an update needs. */
+    async get(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Subscription> {
+      const input = validate("subscriptions.get", { customerId: guid, subscriptionId: guid, options: callOptions }, { customerId, subscriptionId, options });
+      return read("subscriptions.get", input.customerId, input.subscriptionId, options);
+    },
+
+    /**
+     * Writes back a subscription as read, with changes. Sends If-Match from `attributes.etag`; a stale etag
+     * throws StaleEtagError (use `modify` to re-read and re-apply automatically).
+     */
+    async update(customerId: string, subscription: Subscription, options?: CallOptions): Promise<Subscription> {
+      const input = validate("subscriptions.update", { customerId: guid, subscription: subscriptionInput, options: callOptions }, { customerId, subscription, options });
+      return write("subscriptions.update", input.customerId, { ...subscription, id: input.subscription.id }, input.subscription.attributes.etag, options);
+    },
+
+    /** Reads the subscription, applies `change`, writes it back; on a stale etag reads again and re-applies. */
+    async modify(customerId: string, subscriptionId: string, change: SubscriptionChange, options?: ModifyOptions): Promise<Subscription> {
+      const input = validate(
+        "subscriptions.modify",
+        { customerId: guid, subscriptionId: guid, change: z.custom<SubscriptionChange>((value) => typeof value === "function", { error: "must be a function" }), options: modifyOptions },
+        { customerId, subscriptionId, change, options },
+      );
+      return modify("subscriptions.modify", input.customerId, input.subscriptionId, change, options);
+    },
+
+    /** Turns auto-renew on or off, keeping every other field as the service has it. */
+    async setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: ModifyOptions): Promise<Subscription> {
+      const input = validate(
+        "subscriptions.setAutoRenew",
+        { customerId: guid, subscriptionId: guid, enabled: z.boolean({ error: "must be true or false" }), options: modifyOptions },
+        { customerId, subscriptionId, enabled, options },
+      );
+      return modify("subscriptions.setAutoRenew", input.customerId, input.subscriptionId, (subscription) => ({ ...subscription, autoRenewEnabled: input.enabled }), options);
+    },
+  };
+}

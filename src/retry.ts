@@ -1,0 +1,252 @@
+/**
+ * The fetch handed to openapi-fetch, beneath its middleware: one logical call becomes up to
+ * `maxRetries + 1` attempts (plus one after a token refresh), each a copy of the same Request, so the
+ * MS-RequestId set once per call makes every repeat, writes included, idempotent.
+ */
+import { AbortedError, NetworkError, TimeoutError, type RequestIds } from "./errors.js";
+
+/** How hard to retry; every field is optional and falls back to {@link DEFAULT_RETRY}. */
+export interface RetryOptions {
+  maxRetries?: number;
+  baseDelayMs?: number;
+  maxDelayMs?: number;
+  maxRetryAfterMs?: number;
+}
+
+/** The retry defaults, declared once. */
+export const DEFAULT_RETRY: Required<RetryOptions> = Object.freeze({
+  maxRetries: 3,
+  baseDelayMs: 500,
+  maxDelayMs: 30_000,
+  maxRetryAfterMs: 60_000,
+});
+
+/** Per-attempt timeout when none is given: Partner Center writes can take tens of seconds. */
+export const DEFAULT_TIMEOUT_MS = 60_000;
+
+/** Settings for {@link createRetryingFetch}; the function-valued ones exist so tests can inject them. */
+export interface RetryingFetchOptions {
+  fetch: (request: Request) => Promise<Response>;
+  /** `false`: one attempt only, with no retry and no token refresh. */
+  retry: RetryOptions | false;
+  /** Per attempt; default 60_000; 0 or Infinity disables. */
+  timeoutMs?: number;
+  /** Sets Authorization on an attempt's headers; forceRefresh after a 401 asks for a new token. */
+  authorize?: (headers: Headers, options: { forceRefresh: boolean; signal?: AbortSignal }) => Promise<void>;
+  /** Default: timer-based, rejects with AbortedError when the signal aborts. */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  random?: () => number;
+  now?: () => number;
+}
+
+// Transient by definition (RFC 9110) or by Partner Center's docs (500 800003/900192 "try later").
+// 412 and other 4xx cannot succeed when repeated unchanged (the .NET SDK's retried 412 is a known bug).
+const RETRYABLE_STATUSES: ReadonlySet<number> = new Set([408, 429, 500, 502, 503, 504]);
+
+/** Parses Retry-After (delay-seconds or HTTP-date) to milliseconds; garbage or negative gives undefined. */
+export function parseRetryAfterMs(value: string | null, nowMs: number): number | undefined {
+  const text = value?.trim();
+  if (!text) return undefined;
+  // Numbers first, and a date only if it has a letter: Date.parse would read "-3" or "1.5" as a date.
+  if (/^\d+(\.\d+)?$/.test(text)) return Math.ceil(Number(text) * 1000);
+  if (!/[a-z]/i.test(text)) return undefined;
+  const dateMs = Date.parse(text);
+  return Number.isNaN(dateMs) ? undefined : Math.max(0, dateMs - nowMs);
+}
+
+/** Whether to repeat after an attempt; `attempt` is the zero-based index of the attempt just made. */
+export function retryDecision(input: {
+  attempt: number;
+  maxRetries: number;
+  status?: number;
+  error?: unknown;
+  retryAfterMs?: number;
+  maxRetryAfterMs: number;
+}): { retry: boolean; reason: string } {
+  const { attempt, maxRetries, status, error, retryAfterMs, maxRetryAfterMs } = input;
+  // The caller's signal is an order to stop, not a fault to ride out.
+  if (error instanceof AbortedError) return { retry: false, reason: "the caller aborted the call" };
+  if (error === undefined) {
+    // Only statuses the service documents as transient can change on a repeat; a 4xx such as 400 or 412
+    // would be refused again, and 401 gets its one token refresh outside this rule.
+    if (status === undefined || !RETRYABLE_STATUSES.has(status)) {
+      return { retry: false, reason: `HTTP ${status} is not retryable` };
+    }
+    // A wait longer than we accept belongs to the caller, who gets retryAfterMs on TooManyRequestsError.
+    if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
+      return { retry: false, reason: `Retry-After ${retryAfterMs} ms exceeds ${maxRetryAfterMs} ms` };
+    }
+  }
+  // Bounded: the Java SDK retrying forever is a known complaint.
+  if (attempt >= maxRetries) return { retry: false, reason: `${maxRetries} retries exhausted` };
+  // Network errors and timeouts are transient; the reused MS-RequestId makes a repeated write safe.
+  return { retry: true, reason: error === undefined ? `HTTP ${status} is transient` : "the attempt failed in transit" };
+}
+
+/** Exponential backoff (`baseDelayMs * 2^attempt`, capped at maxDelayMs) with equal jitter. */
+export function backoffDelayMs(attempt: number, options: Required<RetryOptions>, random: () => number): number {
+  const ceilingMs = Math.min(options.maxDelayMs, options.baseDelayMs * 2 ** attempt);
+  // Equal jitter keeps at least half the delay: spreads clients apart without near-zero waits.
+  return Math.round(ceilingMs / 2 + (random() * ceilingMs) / 2);
+}
+
+// The options with every default filled in; `retry: false` becomes maxRetries 0 without a token refresh.
+type Settings = Required<Omit<RetryingFetchOptions, "retry" | "authorize">> &
+  Pick<RetryingFetchOptions, "authorize"> & { retry: Required<RetryOptions>; refreshOn401: boolean };
+
+/** One logical call: the original request's parts, its body buffered once so every attempt can replay it. */
+interface Call {
+  request: Request;
+  body: ArrayBuffer | undefined;
+  signal: AbortSignal;
+  ids: RequestIds;
+  what: string;
+}
+
+/**
+ * Creates the retrying fetch to pass to openapi-fetch.
+ * @example
+ * const client = createClient<paths>({ baseUrl, fetch: createRetryingFetch({ fetch: globalThis.fetch, retry: {} }) });
+ */
+export function createRetryingFetch(options: RetryingFetchOptions): (request: Request) => Promise<Response> {
+  const settings: Settings = {
+    fetch: options.fetch,
+    retry: options.retry === false ? { ...DEFAULT_RETRY, maxRetries: 0 } : { ...DEFAULT_RETRY, ...options.retry },
+    // A 401 gets its one fresh-token retry even with `retry: false`: a token expiring mid-run is not a fault to give up on.
+    refreshOn401: options.authorize !== undefined,
+    timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
+    authorize: options.authorize,
+    sleep: options.sleep ?? sleep,
+    random: options.random ?? Math.random,
+    now: options.now ?? Date.now,
+  };
+  return async (request) => {
+    // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
+    const ids = { requestId: idFrom(request, "MS-RequestId"), correlationId: idFrom(request, "MS-CorrelationId") };
+    const what = `${request.method} ${new URL(request.url).pathname}`;
+    const body = request.body === null ? undefined : await request.arrayBuffer();
+    return run({ request, body, signal: request.signal, ids, what }, settings);
+  };
+}
+
+// The 401 refresh is not counted in maxRetries (an expired token is not a transient fault), but it happens at
+// most once per call, so a call makes at most maxRetries + 2 attempts.
+async function run(call: Call, settings: Settings): Promise<Response> {
+  let retries = 0;
+  let refreshed = false;
+  let forceRefresh = false;
+  for (let attempts = 1; ; attempts += 1) {
+    const result = await attempt(call, settings, { attempts, forceRefresh });
+    forceRefresh = false;
+    if (result instanceof Response && result.status === 401 && settings.refreshOn401 && !refreshed) {
+      refreshed = forceRefresh = true;
+      await discard(result);
+      continue;
+    }
+    const answer = result instanceof Response ? { status: result.status } : { error: result };
+    const retryAfterMs =
+      result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
+    const { maxRetries, maxRetryAfterMs } = settings.retry;
+    const decision = retryDecision({ attempt: retries, maxRetries, ...answer, retryAfterMs, maxRetryAfterMs });
+    if (!decision.retry) {
+      if (result instanceof Response) return result;
+      throw result;
+    }
+    if (result instanceof Response) await discard(result);
+    await pause(call, settings, retryAfterMs ?? backoffDelayMs(retries, settings.retry, settings.random));
+    retries += 1;
+  }
+}
+
+/** One attempt: a fresh Request with the call's headers, a timeout, and failures turned into our errors. */
+async function attempt(
+  call: Call,
+  settings: Settings,
+  { attempts, forceRefresh }: { attempts: number; forceRefresh: boolean },
+): Promise<Response | NetworkError | TimeoutError | AbortedError> {
+  if (call.signal.aborted) return aborted(call);
+  const headers = new Headers(call.request.headers);
+  // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
+  await settings.authorize?.(headers, { forceRefresh, signal: call.signal });
+  if (call.signal.aborted) return aborted(call);
+  const timeout = new AbortController();
+  const { timeoutMs } = settings;
+  const timer = timeoutMs > 0 && timeoutMs < Infinity ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
+  const signal = AbortSignal.any([call.signal, timeout.signal]);
+  try {
+    const init = { headers, body: call.body, signal };
+    return await untilAborted(settings.fetch(new Request(call.request, init)), signal);
+  } catch (error) {
+    if (call.signal.aborted) return aborted(call);
+    const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
+    if (timeout.signal.aborted) {
+      return new TimeoutError(`${call.what} got no answer within ${timeoutMs} ms, after ${tries}`, call.ids, {
+        cause: error,
+      });
+    }
+    const message = `${call.what} could not reach the service after ${tries}: ${describe(error)}`;
+    return new NetworkError(message, call.ids, { cause: error });
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+// A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
+function untilAborted(pending: Promise<Response>, signal: AbortSignal): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason);
+      pending.then(discard, () => undefined);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener("abort", onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
+
+/** Waits before the next attempt; the caller's abort ends the wait with AbortedError. */
+async function pause(call: Call, settings: Settings, delayMs: number): Promise<void> {
+  try {
+    await settings.sleep(delayMs, call.signal);
+  } catch (error) {
+    if (call.signal.aborted) throw aborted(call);
+    throw error;
+  }
+  // An injected sleep may ignore the signal.
+  if (call.signal.aborted) throw aborted(call);
+}
+
+function aborted(call: Call): AbortedError {
+  return new AbortedError(`${call.what} was aborted by the caller`, call.ids, { cause: call.signal.reason });
+}
+
+// Frees the socket of an answer we will not read (ky does the same); a failed cancel changes nothing.
+async function discard(response: Response): Promise<void> {
+  await response.body?.cancel().catch(() => undefined);
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(new AbortedError("The wait before a retry was aborted"));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    if (signal?.aborted) return onAbort();
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
+
+function idFrom(request: Request, name: "MS-RequestId" | "MS-CorrelationId"): string | undefined {
+  return request.headers.get(name) ?? undefined;
+}
+
+// Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is on its cause.
+function describe(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const inner = error.cause instanceof Error ? `: ${error.cause.message}` : "";
+  return `${error.message}${inner}`;
+}

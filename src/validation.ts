@@ -1,0 +1,84 @@
+import { z } from "zod";
+import { InvalidInputError } from "./errors.js";
+
+/**
+ * Input checks run before any request leaves the process. Each public method validates all of its
+ * arguments at once, so an InvalidInputError lists every problem, not just the first.
+ */
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// Control characters never appear in ids, names or SKUs; refusing them keeps CR/LF out of headers and logs.
+const CONTROL = /[\u0000-\u001f\u007f]/;
+
+/** A GUID such as a customer (tenant) id or subscription id. */
+export const guid = z.string({ error: "must be a string" }).regex(GUID, { error: "must be a GUID" });
+
+/** A user's object id (GUID) or user principal name. */
+export const userId = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .max(1024, { error: "must be at most 1024 characters" })
+  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
+  // "." and ".." would be folded away by URL normalisation and send the call to another resource.
+  .refine((value) => value !== "." && value !== "..", { error: "must not be '.' or '..'" });
+
+/** An identifier used as a value (SKU id, service plan id). */
+export const identifier = z
+  .string({ error: "must be a string" })
+  .trim()
+  .min(1, { error: "must not be empty" })
+  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" });
+
+/** A header value set by the caller (application name, locale). */
+export const headerText = z
+  .string({ error: "must be a string" })
+  .min(1, { error: "must not be empty" })
+  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" });
+
+/** A positive whole number (a quantity). */
+export const positiveInteger = z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).positive({ error: "must be positive" });
+
+/** The per-call options every method takes last. */
+export const callOptions = z
+  .object({
+    signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
+    requestId: guid.optional(),
+    correlationId: guid.optional(),
+  })
+  .loose()
+  .optional();
+
+/** One license to assign: a SKU, and plans of it to leave out. */
+export const licenseAssignment = z.object({
+  skuId: identifier,
+  excludedPlans: z.array(identifier).nullable().optional(),
+});
+
+/** A license change: at least one license to assign or remove. */
+export const licenseChange = z
+  .object({
+    licensesToAssign: z.array(licenseAssignment).optional(),
+    licensesToRemove: z.array(identifier).optional(),
+  })
+  .refine((change) => (change.licensesToAssign?.length ?? 0) + (change.licensesToRemove?.length ?? 0) > 0, {
+    error: "must assign or remove at least one license",
+  });
+
+/**
+ * Checks `args` against `shape` (one schema per named argument) and returns the parsed values, or throws
+ * an InvalidInputError naming the operation and every problem found.
+ */
+export function validate<Shape extends z.ZodRawShape>(operation: string, shape: Shape, args: { [K in keyof Shape]: unknown }): z.output<z.ZodObject<Shape>> {
+  const result = z.object(shape).safeParse(args);
+  if (result.success) return result.data;
+  throw new InvalidInputError(operation, describeIssues(result.error.issues));
+}
+
+/** Turns zod issues into `path: message` lines. */
+export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
+  return issues.map((issue) => {
+    const path = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
+    return `${path.replace(/^\./, "") || "input"} ${issue.message}`;
+  });
+}
