@@ -368,7 +368,9 @@ export interface components {
             acquisitionType?: string;
             actions?: string[];
             /** @description Free-form extra data of the offer (a field of that name on the wire). */
-            additionalProperties?: Record<string, never>;
+            additionalProperties?: {
+                [key: string]: unknown;
+            };
             conversionTargetOffers?: string[];
             isInternal?: boolean;
             isMicrosoftProduct?: boolean;

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { InvalidInputError } from "./errors.js";
+import { issuePath } from "./schemas/parse.js";
 
 /**
  * Input checks run before any request leaves the process. Each public method validates all of its
@@ -75,10 +76,7 @@ export function validate<Shape extends z.ZodRawShape>(operation: string, shape: 
   throw new InvalidInputError(operation, describeIssues(result.error.issues));
 }
 
-/** Turns zod issues into `path: message` lines. */
+/** Turns zod issues into `path message` lines ("customerId must be a GUID"). */
 export function describeIssues(issues: readonly z.core.$ZodIssue[]): string[] {
-  return issues.map((issue) => {
-    const path = issue.path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
-    return `${path.replace(/^\./, "") || "input"} ${issue.message}`;
-  });
+  return issues.map((issue) => `${issuePath(issue.path, "input")} ${issue.message}`);
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { type Runtime, send } from "../call.js";
 import type { CallOptions } from "../context.js";
-import { StaleEtagError } from "../errors.js";
+import { StaleEtagError, UnexpectedResponseError } from "../errors.js";
+import { getResponseMeta } from "../response.js";
 import { etagOf, ifMatchValue } from "../etag.js";
 import { subscriptionSchemas, type Subscription } from "../schemas.js";
 import { callOptions, guid, validate } from "../validation.js";
@@ -67,8 +68,10 @@ export function createSubscriptionOperations(runtime: Runtime) {
       // A request id pinned by the caller names the first write; a write after a stale etag is a new
       // logical call and needs a new id, or the service would replay the stale answer.
       const requestId = attempt === 1 ? options?.requestId : undefined;
+      const etag = etagOf(next) ?? etagOf(current);
+      if (etag === undefined) throw new UnexpectedResponseError(name, 200, ["the subscription was read without attributes.etag, so it cannot be updated safely"], getResponseMeta(current));
       try {
-        return await write(name, customerId, next, etagOf(next) ?? etagOf(current) ?? "", { ...shared, requestId });
+        return await write(name, customerId, next, etag, { ...shared, requestId });
       } catch (error) {
         if (!(error instanceof StaleEtagError) || attempt >= attempts) throw error;
       }

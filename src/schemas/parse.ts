@@ -50,12 +50,13 @@ export function parseResponse(schema: ResponseSchemaName | ResponseSchema<unknow
 
 /** Zod issues as `path: message` lines (`items[0].quantity: ...`), at most {@link MAX_PROBLEMS}. */
 export function describeProblems(issues: readonly z.core.$ZodIssue[]): string[] {
-  const lines = issues.slice(0, MAX_PROBLEMS).map((issue) => `${pathText(issue.path)}: ${issue.message}`);
+  const lines = issues.slice(0, MAX_PROBLEMS).map((issue) => `${issuePath(issue.path, "(body)")}: ${issue.message}`);
   const rest = issues.length - MAX_PROBLEMS;
   return rest > 0 ? [...lines, `...and ${rest} more problem${rest === 1 ? "" : "s"}`] : lines;
 }
 
-function pathText(path: readonly PropertyKey[]): string {
+/** A zod issue path as `items[0].quantity`; `whole` names the value itself (an empty path). */
+export function issuePath(path: readonly PropertyKey[], whole: string): string {
   const text = path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
-  return text.replace(/^\./, "") || "(body)";
+  return text.replace(/^\./, "") || whole;
 }

@@ -38,7 +38,7 @@ function offerShape(mode: CheckingMode) {
     acquisitionType: text,
     actions: strings,
     // A wire field named "additionalProperties" holding free-form data; its inside is kept, not checked.
-    additionalProperties: openObject({}).optional(),
+    additionalProperties: z.record(z.string(), z.unknown()).optional(),
     conversionTargetOffers: strings,
     isInternal: flag,
     isMicrosoftProduct: flag,

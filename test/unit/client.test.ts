@@ -115,6 +115,12 @@ describe("subscriptions", () => {
     expect(requests[1]!.headers.get("If-Match")).not.toBe(requests[3]!.headers.get("If-Match"));
   });
 
+  test("refuses to write a subscription that was read without an etag", async () => {
+    const { pc, requests } = clientWith(() => jsonResponse(200, { ...subscription, attributes: { etag: "" } }));
+    await expect(pc.subscriptions.setAutoRenew(customerId, subscriptionId, false)).rejects.toThrow("without attributes.etag");
+    expect(requests.map((request) => request.method)).toEqual(["GET"]);
+  });
+
   test("does not retry a 412 on its own: the same etag cannot succeed", async () => {
     const { pc, requests } = clientWith(() => jsonResponse(412, {}));
     await expect(pc.subscriptions.update(customerId, subscription)).rejects.toBeInstanceOf(StaleEtagError);
@@ -167,5 +173,13 @@ describe("auth", () => {
     const { pc, requests } = clientWith((_, index) => (index === 0 ? jsonResponse(401, { code: 900421 }) : jsonResponse(200, subscription)), { credential });
     await pc.subscriptions.get(customerId, subscriptionId);
     expect(requests.map((request) => request.headers.get("Authorization"))).toEqual(["Bearer token-1", "Bearer token-2"]);
+  });
+
+  test("retries a 401 with a fresh token even when retries are off, and only once", async () => {
+    let issued = 0;
+    const credential = { getToken: async () => ({ token: `token-${++issued}`, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+    const { pc, requests } = clientWith(() => jsonResponse(401, { code: 900421 }), { credential, retry: false });
+    await expect(pc.subscriptions.get(customerId, subscriptionId)).rejects.toMatchObject({ name: "UnauthorizedError", code: 900421 });
+    expect(requests).toHaveLength(2);
   });
 });
