@@ -8,6 +8,8 @@ import { parseResponse, type ResponseSchema, type ValidationMode } from "./schem
 export interface Runtime {
   raw: RawPartnerCenterClient;
   validation: ValidationMode;
+  /** The client's base URL, without a trailing slash; paging links must stay under it. */
+  baseUrl: string;
 }
 
 /** What a method hands openapi-fetch besides its params and body. */

@@ -87,9 +87,10 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       headers.set("Authorization", `Bearer ${await tokens.getToken({ forceRefresh, ...(signal && { signal }) })}`);
     },
   });
-  const raw = createClient<paths>({ baseUrl: (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, ""), fetch });
+  const baseUrl = (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, "");
+  const raw = createClient<paths>({ baseUrl, fetch });
   raw.use(requestContextMiddleware({ locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId }));
-  const runtime: Runtime = { raw, validation: options.validation ?? "lenient" };
+  const runtime: Runtime = { raw, baseUrl, validation: options.validation ?? "lenient" };
   return {
     licenses: createLicenseOperations(runtime),
     subscriptions: createSubscriptionOperations(runtime),

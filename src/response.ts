@@ -78,9 +78,3 @@ function describeText(text: string): Fault {
 function stringOf(value: unknown): string | undefined {
   return typeof value === "string" && value.trim() !== "" ? value : undefined;
 }
-
-/** The items of a collection answer, carrying the answer's meta over so `getResponseMeta(items)` works. */
-export function itemsOf<T>(page: { items: T[] }): T[] {
-  const meta = metaByResult.get(page);
-  return meta ? attachResponseMeta(page.items, meta) : page.items;
-}

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type Runtime, send } from "../call.js";
+import { listAll } from "../paging.js";
 import type { CallOptions } from "../context.js";
-import { itemsOf } from "../response.js";
 import { licenseSchemas, type License, type LicenseAssignment, type LicenseUpdate, type SubscribedSku } from "../schemas.js";
 import { callOptions, guid, identifier, licenseAssignment, licenseChange, userId, validate } from "../validation.js";
 
@@ -61,25 +61,23 @@ export function createLicenseOperations(runtime: Runtime) {
     /** SKUs the customer has bought, with free and used units. Needs an App+User token. */
     async listSubscribedSkus(customerId: string, options?: LicenseListOptions): Promise<SubscribedSku[]> {
       const input = validate("licenses.listSubscribedSkus", { customerId: guid, options: listOptions }, { customerId, options });
-      const page = await send(runtime, { name: "licenses.listSubscribedSkus", schema: licenseSchemas.subscribedSkus }, options, (init) =>
+      return listAll(runtime, { name: "licenses.listSubscribedSkus", schema: licenseSchemas.subscribedSkus }, options, (init) =>
         raw.GET("/customers/{customer_id}/subscribedskus", {
           params: { path: { customer_id: input.customerId }, query: { licenseGroupIds: options?.licenseGroupIds } },
           ...init,
         }),
       );
-      return itemsOf(page);
     },
 
     /** Licenses assigned to one user (object id or user principal name). Needs an App+User token. */
     async listAssigned(customerId: string, user: string, options?: LicenseListOptions): Promise<License[]> {
       const input = validate("licenses.listAssigned", { customerId: guid, userId, options: listOptions }, { customerId, userId: user, options });
-      const page = await send(runtime, { name: "licenses.listAssigned", schema: licenseSchemas.licenses }, options, (init) =>
+      return listAll(runtime, { name: "licenses.listAssigned", schema: licenseSchemas.licenses }, options, (init) =>
         raw.GET("/customers/{customer_id}/users/{user_id}/licenses", {
           params: { path: { customer_id: input.customerId, user_id: input.userId }, query: { licenseGroupIds: options?.licenseGroupIds } },
           ...init,
         }),
       );
-      return itemsOf(page);
     },
 
     /**

@@ -1,8 +1,9 @@
 import { z } from "zod";
 import { type Runtime, send } from "../call.js";
+import { listAll } from "../paging.js";
 import type { CallOptions } from "../context.js";
 import { UpgradeRejectedError } from "../errors.js";
-import { getResponseMeta, itemsOf } from "../response.js";
+import { getResponseMeta } from "../response.js";
 import { upgradeSchemas, type Upgrade, type UpgradeResult } from "../schemas.js";
 import { callOptions, guid, positiveInteger, validate } from "../validation.js";
 
@@ -25,13 +26,12 @@ export function createUpgradeOperations(runtime: Runtime) {
     /** The offers the subscription can move to, each with whether it is eligible and why not. */
     async list(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Upgrade[]> {
       const input = validate("upgrades.list", { customerId: guid, subscriptionId: guid, options: callOptions }, { customerId, subscriptionId, options });
-      const page = await send(runtime, { name: "upgrades.list", schema: upgradeSchemas.upgrades }, options, (init) =>
+      return listAll(runtime, { name: "upgrades.list", schema: upgradeSchemas.upgrades }, options, (init) =>
         raw.GET("/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", {
           params: { path: { customer_id: input.customerId, subscription_id: input.subscriptionId } },
           ...init,
         }),
       );
-      return itemsOf(page);
     },
 
     /**

@@ -1,0 +1,74 @@
+import { describe, expect, test } from "vitest";
+import { createPartnerCenterClient, getResponseMeta, UnexpectedResponseError } from "../../src/index.js";
+import { MAX_PAGES } from "../../src/paging.js";
+import { ids, jsonResponse, staticCredential } from "../helpers.js";
+
+const { customerId } = ids;
+const sku = (id: string) => ({ productSku: { id }, availableUnits: 1 });
+const page = (items: unknown[], next?: { uri: string; headers?: Array<{ key: string; value: string }> }) => ({
+  totalCount: items.length,
+  items,
+  ...(next && { links: { next: { method: "GET", headers: [], ...next } } }),
+});
+
+function pagedClient(pages: Array<ReturnType<typeof page>>) {
+  const requests: Request[] = [];
+  const pc = createPartnerCenterClient({
+    credential: staticCredential("secret-token"),
+    retry: false,
+    fetch: async (request) => {
+      requests.push(request);
+      return jsonResponse(200, pages[Math.min(requests.length - 1, pages.length - 1)], { "MS-RequestId": `r-${requests.length}` });
+    },
+  });
+  return { pc, requests };
+}
+
+describe("paging", () => {
+  test("follows next links under the base URL with their continuation token and returns every item", async () => {
+    const { pc, requests } = pagedClient([
+      page([sku("a")], { uri: `/customers/${customerId}/subscribedskus?seek=2`, headers: [{ key: "MS-ContinuationToken", value: "token-2" }] }),
+      page([sku("b")], { uri: `https://api.partnercenter.microsoft.com/v1/customers/${customerId}/subscribedskus?seek=3` }),
+      page([sku("c")]),
+    ]);
+    const skus = await pc.licenses.listSubscribedSkus(customerId);
+    expect(skus.map((item) => item.productSku?.id)).toEqual(["a", "b", "c"]);
+    expect(requests.map((request) => request.url)).toEqual([
+      `https://api.partnercenter.microsoft.com/v1/customers/${customerId}/subscribedskus`,
+      `https://api.partnercenter.microsoft.com/v1/customers/${customerId}/subscribedskus?seek=2`,
+      `https://api.partnercenter.microsoft.com/v1/customers/${customerId}/subscribedskus?seek=3`,
+    ]);
+    expect(requests[1]!.headers.get("MS-ContinuationToken")).toBe("token-2");
+    expect(requests[2]!.headers.get("MS-ContinuationToken")).toBeNull();
+    expect(getResponseMeta(skus)).toMatchObject({ status: 200, requestId: "r-1" });
+  });
+
+  test.each([
+    ["another origin", "https://attacker.example/v1/customers?seek=2"],
+    ["another scheme", "http://api.partnercenter.microsoft.com/v1/customers?seek=2"],
+    ["a protocol-relative URL", "//attacker.example/v1/customers"],
+    ["a path outside the base", "https://api.partnercenter.microsoft.com/v2/customers"],
+    ["a malformed URL", "https://[bad"],
+  ])("refuses a next link to %s and never sends the token there", async (_, uri) => {
+    const { pc, requests } = pagedClient([page([sku("a")], { uri })]);
+    const error = await pc.licenses.listSubscribedSkus(customerId).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as Error).message).toContain("it was not followed");
+    expect(requests).toHaveLength(1);
+  });
+
+  test("takes only the continuation token from a link's headers", async () => {
+    const { pc, requests } = pagedClient([
+      page([sku("a")], { uri: "/customers/x/subscribedskus?seek=2", headers: [{ key: "Authorization", value: "Bearer other" }, { key: "Host", value: "attacker.example" }] }),
+      page([]),
+    ]);
+    await pc.licenses.listSubscribedSkus(customerId);
+    expect(requests[1]!.headers.get("Authorization")).toBe("Bearer secret-token");
+  });
+
+  test(`stops a list that goes on past ${MAX_PAGES} pages`, async () => {
+    const { pc, requests } = pagedClient([page([sku("a")], { uri: "/customers/x/subscribedskus?again" })]);
+    await expect(pc.upgrades.list(customerId, ids.subscriptionId)).rejects.toThrow(`past ${MAX_PAGES} pages`);
+    expect(requests).toHaveLength(MAX_PAGES);
+  });
+});
