@@ -1,0 +1,155 @@
+import { describe, expect, test, vi } from "vitest";
+import { type BulkProgress, type BulkResult, runBulk } from "../../src/bulk/run-bulk.js";
+import { AbortedError, NotFoundError, TooManyRequestsError } from "../../src/errors.js";
+
+interface Item {
+  customer: string;
+  n: number;
+}
+
+const items = (customers: number, perCustomer: number): Item[] =>
+  Array.from({ length: customers * perCustomer }, (_, i) => ({ customer: `c${i % customers}`, n: i }));
+
+async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const result of results) all.push(result);
+  return all;
+}
+
+/** A task that records what ran, in what order, and how many ran at once (overall and per customer). */
+function recordingTask(answer: (item: Item, attempt: number) => Promise<string> | string = (item) => `ok ${item.n}`) {
+  const log: Array<{ item: Item; requestId: string }> = [];
+  const active = new Map<string, number>();
+  let activeTotal = 0;
+  const peak = { total: 0, perCustomer: 0 };
+  const attempts = new Map<number, number>();
+  return {
+    log,
+    peak,
+    customerOf: (item: Item) => item.customer,
+    async run(item: Item, call: { requestId: string; signal: AbortSignal }) {
+      log.push({ item, requestId: call.requestId });
+      const attempt = (attempts.get(item.n) ?? 0) + 1;
+      attempts.set(item.n, attempt);
+      active.set(item.customer, (active.get(item.customer) ?? 0) + 1);
+      activeTotal += 1;
+      peak.total = Math.max(peak.total, activeTotal);
+      peak.perCustomer = Math.max(peak.perCustomer, active.get(item.customer)!);
+      try {
+        await new Promise((resolve) => setTimeout(resolve, 1));
+        if (call.signal.aborted) throw new AbortedError("aborted");
+        return await answer(item, attempt);
+      } finally {
+        active.set(item.customer, active.get(item.customer)! - 1);
+        activeTotal -= 1;
+      }
+    },
+  };
+}
+
+const fast = { rate: false, perCustomerRate: false } as const;
+
+describe("runBulk", () => {
+  test("yields one result per item with its index and request id", async () => {
+    const task = recordingTask();
+    const results = await collect(runBulk(items(5, 20), task, fast));
+    expect(results).toHaveLength(100);
+    expect(results.map((result) => result.index).sort((a, b) => a - b)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+    expect(results.every((result) => result.ok && result.value === `ok ${result.item.n}`)).toBe(true);
+    expect(new Set(results.map((result) => result.requestId)).size).toBe(100);
+  });
+
+  test("keeps to the overall and per-customer concurrency", async () => {
+    const task = recordingTask();
+    await collect(runBulk(items(10, 30), task, { ...fast, concurrency: 8, perCustomerConcurrency: 2 }));
+    expect(task.peak.total).toBeLessThanOrEqual(8);
+    expect(task.peak.perCustomer).toBeLessThanOrEqual(2);
+    expect(task.peak.total).toBeGreaterThan(2);
+  });
+
+  test("reads the input lazily, never more than the lookahead ahead of what is done", async () => {
+    let pulled = 0;
+    function* endless() {
+      for (let n = 0; ; n += 1) {
+        pulled += 1;
+        yield { customer: `c${n % 7}`, n };
+      }
+    }
+    const task = recordingTask();
+    let seen = 0;
+    for await (const _ of runBulk(endless(), task, { ...fast, lookahead: 50, concurrency: 4 })) {
+      seen += 1;
+      expect(pulled - seen).toBeLessThanOrEqual(50 + 4 + 1);
+      if (seen === 500) break;
+    }
+    expect(pulled).toBeLessThan(600);
+  });
+
+  test("re-sends a throttled item with the same request id after its customer's pause, without holding up others", async () => {
+    const task = recordingTask((item, attempt) => {
+      if (item.customer === "c0" && attempt === 1) throw new TooManyRequestsError({ operation: "x", status: 429, retryAfterMs: 100 });
+      return "ok";
+    });
+    const events: BulkProgress[] = [];
+    const results = await collect(runBulk(items(4, 5), task, { ...fast, onProgress: (progress) => events.push(progress) }));
+    expect(results.every((result) => result.ok)).toBe(true);
+    const c0 = task.log.filter((entry) => entry.item.customer === "c0");
+    expect(c0).toHaveLength(10);
+    for (const { item, requestId } of c0) expect(c0.filter((entry) => entry.item.n === item.n).every((entry) => entry.requestId === requestId)).toBe(true);
+    // Every other customer finished before c0's pause ended.
+    const firstRetry = task.log.findIndex((entry, i) => entry.item.customer === "c0" && task.log.slice(0, i).some((earlier) => earlier.item.n === entry.item.n));
+    expect(task.log.slice(firstRetry).some((entry) => entry.item.customer !== "c0")).toBe(false);
+    expect(events.at(-1)).toMatchObject({ done: 20, failed: 0, retrying: 0, throttled: 5 });
+    expect(events.some((event) => event.event === "retrying")).toBe(true);
+  });
+
+  test("reports an item as failed once it has been throttled too often", async () => {
+    const task = recordingTask(() => {
+      throw new TooManyRequestsError({ operation: "x", status: 429, retryAfterMs: 1 });
+    });
+    const [result] = await collect(runBulk([{ customer: "c", n: 0 }], task, { ...fast, maxThrottleRetries: 3 }));
+    expect(result).toMatchObject({ ok: false, error: expect.any(TooManyRequestsError) });
+    expect(task.log).toHaveLength(4);
+  });
+
+  test("reports other errors per item and goes on", async () => {
+    const task = recordingTask((item) => {
+      if (item.n % 3 === 0) throw new NotFoundError({ operation: "x", status: 404 });
+      return "ok";
+    });
+    const results = await collect(runBulk(items(2, 15), task, fast));
+    const failed = results.filter((result): result is Extract<BulkResult<Item, string>, { ok: false }> => !result.ok);
+    expect(failed.map((result) => result.item.n).sort((a, b) => a - b)).toEqual([0, 3, 6, 9, 12, 15, 18, 21, 24, 27]);
+    expect(failed.every((result) => result.error instanceof NotFoundError)).toBe(true);
+  });
+
+  test("stops on abort and reports every item it started, and only those", async () => {
+    const controller = new AbortController();
+    const task = recordingTask();
+    const results: Array<BulkResult<Item, string>> = [];
+    for await (const result of runBulk(items(3, 100), task, { ...fast, concurrency: 4, signal: controller.signal })) {
+      results.push(result);
+      if (results.length === 10) controller.abort();
+    }
+    const started = new Set(task.log.map((entry) => entry.item.n));
+    expect(new Set(results.map((result) => result.item.n))).toEqual(started);
+    expect(started.size).toBeLessThan(20);
+    expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.error instanceof AbortedError)).toBe(true);
+  });
+
+  test("paces the partner-wide rate", async () => {
+    vi.useFakeTimers();
+    try {
+      const task = recordingTask();
+      const run = collect(runBulk(items(4, 100), task, { rate: { initialPerSecond: 100, maxPerSecond: 100 }, perCustomerRate: false }));
+      await vi.advanceTimersByTimeAsync(1000);
+      // One second at 100 per second: the bucket's first token plus 100 more, never a burst of all 400.
+      expect(task.log.length).toBeGreaterThanOrEqual(95);
+      expect(task.log.length).toBeLessThanOrEqual(102);
+      await vi.advanceTimersByTimeAsync(4000);
+      expect(await run).toHaveLength(400);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
