@@ -3,10 +3,7 @@
  * refresh-token credential of the secure application model.
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { AbortedError, AuthenticationError } from "./errors.js";
-// The redaction helpers live beside the credential (the module with the most secrets to hide), so this file can
-// re-export the credential without an import cycle.
-import { describeError, scrubError } from "./refresh-token-credential.js";
+import { AbortedError, AuthenticationError, describeError, scrubError } from "./errors.js";
 
 export {
   DEFAULT_AUTHORITY_HOST,

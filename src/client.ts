@@ -5,6 +5,7 @@ import type { paths } from "../generated/partner-center.js";
 import { createTokenProvider } from "./auth.js";
 import type { Runtime } from "./call.js";
 import { requestContextMiddleware } from "./context.js";
+import { createLicenseBulkOperations, createSubscriptionBulkOperations, type LicenseBulkOperations, type SubscriptionBulkOperations } from "./operations/bulk.js";
 import { createLicenseOperations, type LicenseOperations } from "./operations/licenses.js";
 import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
 import { createUpgradeOperations, type UpgradeOperations } from "./operations/upgrades.js";
@@ -47,8 +48,8 @@ export interface PartnerCenterClientOptions {
 
 /** The client: one group of methods per resource, and the typed raw client for anything else. */
 export interface PartnerCenterClient {
-  licenses: LicenseOperations;
-  subscriptions: SubscriptionOperations;
+  licenses: LicenseOperations & LicenseBulkOperations;
+  subscriptions: SubscriptionOperations & SubscriptionBulkOperations;
   upgrades: UpgradeOperations;
   /** The typed openapi-fetch client, with the same auth, headers and retries. */
   raw: RawPartnerCenterClient;
@@ -79,23 +80,30 @@ const optionsSchema = z.object({
 export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
   validate("createPartnerCenterClient", { options: optionsSchema }, { options });
   const tokens = createTokenProvider(options.credential, { scopes: options.scopes ?? DEFAULT_SCOPES });
-  const fetch = createRetryingFetch({
-    fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
-    retry: options.retry ?? {},
-    ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
-    authorize: async (headers, { forceRefresh, signal }) => {
-      headers.set("Authorization", `Bearer ${await tokens.getToken({ forceRefresh, ...(signal && { signal }) })}`);
-    },
-  });
   const baseUrl = (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, "");
-  const raw = createClient<paths>({ baseUrl, fetch });
-  raw.use(requestContextMiddleware({ locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId }));
-  const runtime: Runtime = { raw, baseUrl, validation: options.validation ?? "lenient" };
+  const context = requestContextMiddleware({ locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId });
+  // Two stacks over one token cache: the bulk runner's hands 429s back to it, to pause just that customer.
+  const runtimeFor = (handBack: readonly number[]): Runtime => {
+    const fetch = createRetryingFetch({
+      fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+      retry: options.retry ?? {},
+      ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
+      handBack,
+      authorize: async (headers, { forceRefresh, signal }) => {
+        headers.set("Authorization", `Bearer ${await tokens.getToken({ forceRefresh, ...(signal && { signal }) })}`);
+      },
+    });
+    const raw = createClient<paths>({ baseUrl, fetch });
+    raw.use(context);
+    return { raw, baseUrl, validation: options.validation ?? "lenient" };
+  };
+  const runtime = runtimeFor([]);
+  const bulk = runtimeFor([429]);
   return {
-    licenses: createLicenseOperations(runtime),
-    subscriptions: createSubscriptionOperations(runtime),
+    licenses: { ...createLicenseOperations(runtime), ...createLicenseBulkOperations(createLicenseOperations(bulk)) },
+    subscriptions: { ...createSubscriptionOperations(runtime), ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)) },
     upgrades: createUpgradeOperations(runtime),
-    raw,
+    raw: runtime.raw,
   };
 }
 

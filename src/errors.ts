@@ -1,7 +1,8 @@
 /**
  * The error tree. Every error the library throws is a PartnerCenterError; service answers become a
  * ServiceError subclass chosen in one place ({@link errorFromResponse}), client-side failures their own
- * branches. No error ever holds a request, a header or a token: only ids, codes and the service's words.
+ * branches. No error ever holds a request, a header or a token: only ids, codes and the service's words, and those
+ * pass through the redaction rule below, so a service that echoes the Authorization header cannot make us leak it.
  */
 
 /** The ids to quote to Microsoft support for one call. */
@@ -17,9 +18,10 @@ export class PartnerCenterError extends Error {
   readonly correlationId: string | undefined;
 
   constructor(message: string, ids: RequestIds = {}, options?: { cause?: unknown }) {
-    super(message + idsSuffix(ids), options);
-    this.requestId = ids.requestId;
-    this.correlationId = ids.correlationId;
+    // The message quotes service words and answer headers: secret-shaped values never reach it.
+    super(redactSecrets(message + idsSuffix(ids)), options);
+    this.requestId = redactOptional(ids.requestId);
+    this.correlationId = redactOptional(ids.correlationId);
   }
 }
 
@@ -93,9 +95,9 @@ export class ServiceError extends PartnerCenterError {
     super(`${details.operation} failed with HTTP ${details.status}${code}${words}`, details);
     this.status = details.status;
     this.code = details.code;
-    this.description = details.description;
-    this.data = details.data ?? [];
-    this.source = details.source;
+    this.description = redactOptional(details.description);
+    this.data = (details.data ?? []).map((item) => redactSecrets(item));
+    this.source = redactOptional(details.source);
     this.category = categoryOf(details.status);
     this.retryAfterMs = details.retryAfterMs;
   }
@@ -208,7 +210,8 @@ export class UnexpectedResponseError extends PartnerCenterError {
   constructor(operation: string, status: number, problems: readonly string[], ids: RequestIds = {}) {
     super(`${operation} got an unexpected HTTP ${status} answer: ${problems.join("; ")}`, ids);
     this.status = status;
-    this.problems = problems;
+    // Problems may quote a value of the answer (an unknown enum value).
+    this.problems = problems.map((problem) => redactSecrets(problem));
   }
 }
 
@@ -224,7 +227,8 @@ export class UpgradeRejectedError<Result extends { upgradeErrors?: readonly unkn
 
   constructor(operation: string, result: Result, reasons: readonly string[], ids: RequestIds = {}) {
     super(`${operation} was rejected by the service: ${reasons.join("; ")}`, ids);
-    this.result = result;
+    // The service's answer, scrubbed in place like a cause: it is enumerable, so JSON.stringify(error) prints it.
+    this.result = scrubError(result);
   }
 }
 
@@ -243,4 +247,67 @@ export function isPartnerCenterError(error: unknown): error is PartnerCenterErro
 /** True for an error carrying a service answer (status, code, description). */
 export function isServiceError(error: unknown): error is ServiceError {
   return error instanceof ServiceError || (isPartnerCenterError(error) && "status" in error && "category" in error);
+}
+
+// The redaction rule, applied to every message, service text and cause: each exact secret the caller names (Entra
+// refresh tokens are opaque, so only their value identifies them), then these shapes: JWTs (`eyJ...`: Entra access
+// and id tokens), `Bearer`/`Basic` credentials (a value with a digit or a symbol, or 20+ characters, so that
+// "Business Basic subscriptions" or "Bearer token expired" keep their words), and the values of `client_secret`,
+// `refresh_token`, `access_token`, `id_token`, `client_assertion` and `password` written as a form field, query
+// parameter, JSON member or header. It errs towards hiding, which is cheaper than a leaked credential.
+const secretShapes: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\beyJ[\w-]+(?:\.[\w-]*)*/g, "[redacted]"],
+  [/\b(Bearer|Basic)\s+(?=[\w.~+/=-]*[\d.~+/=_-]|[\w.~+/=-]{20})[\w.~+/=-]+/gi, "$1 [redacted]"],
+  [/\b(client_secret|refresh_token|access_token|id_token|client_assertion|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, "$1$2[redacted]"],
+];
+
+/** Replaces each named secret and every secret-shaped value (see the rule above) in `text` with "[redacted]". */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of secrets) if (secret) result = result.split(secret).join("[redacted]");
+  for (const [shape, replacement] of secretShapes) result = result.replace(shape, replacement);
+  return result;
+}
+
+function redactOptional(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : redactSecrets(text);
+}
+
+/** "Name: message" of an error, redacted: what an auth error message may say about its cause. */
+export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return redactSecrets(text, secrets);
+}
+
+/**
+ * Redacts, in place, the strings of an error, its causes and the plain objects it holds; returns the error.
+ * In place so the cause keeps its class and codes (callers branch on msal's AuthError `errorCode`);
+ * needed because util.inspect and console.error print `cause` even though JSON.stringify skips it.
+ */
+export function scrubError<T>(error: T, secrets: readonly string[] = [], depth = 0): T {
+  if (typeof error === "string") return redactSecrets(error, secrets) as T;
+  if (depth > 4 || typeof error !== "object" || error === null || !(error instanceof Error || isPlain(error))) return error;
+  const target = error as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(target)) {
+    // A string under a secret's name ({ refresh_token: "..." }) is a secret whatever it looks like.
+    const scrubbed = typeof target[key] === "string" && secretKey.test(key) ? "[redacted]" : scrubError(target[key], secrets, depth + 1);
+    if (scrubbed !== target[key]) trySet(target, key, scrubbed);
+  }
+  return error;
+}
+
+// Property names of secrets, in snake_case, camelCase or kebab-case.
+const secretKey = /^(client[_-]?secret|refresh[_-]?token|access[_-]?token|id[_-]?token|client[_-]?assertion|password|authorization)$/i;
+
+// Only errors and plain data are walked: never sockets, requests or class instances that merely hang off an error.
+function isPlain(value: object): boolean {
+  return [Object.prototype, Array.prototype, null].includes(Object.getPrototypeOf(value));
+}
+
+function trySet(target: Record<string, unknown>, key: string, value: unknown): void {
+  try {
+    target[key] = value;
+  } catch {
+    // A frozen or getter-only property: nothing we can do, and failing here would hide the real error.
+  }
 }

@@ -7,6 +7,9 @@ export {
   type RawPartnerCenterClient,
 } from "./client.js";
 export type { CallOptions } from "./context.js";
+export type { AdaptiveRateOptions } from "./bulk/adaptive-rate.js";
+export type { BulkOptions, BulkProgress, BulkResult } from "./bulk/run-bulk.js";
+export type { BulkAutoRenewItem, BulkLicenseItem, LicenseBulkOperations, SubscriptionBulkOperations } from "./operations/bulk.js";
 export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
 export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "./operations/subscriptions.js";
 export type { PerformUpgradeOptions, UpgradeOperations } from "./operations/upgrades.js";

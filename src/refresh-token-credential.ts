@@ -1,7 +1,8 @@
 /**
  * Microsoft's secure application model (App+User): trade a stored refresh token for Partner Center access tokens
- * through msal-node, and hand every rotated refresh token back to the caller to persist. Also home of the
- * redaction rule every auth error goes through, so no secret reaches a message, a log line or `JSON.stringify`.
+ * through msal-node, and hand every rotated refresh token back to the caller to persist. Its failures name the
+ * secret and refresh tokens to the redaction rule of src/errors.ts, so neither reaches a message, a log line or
+ * `JSON.stringify`.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import {
@@ -12,7 +13,10 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from "@azure/msal-node";
-import { AbortedError, AuthenticationError, InvalidInputError } from "./errors.js";
+import { AbortedError, AuthenticationError, describeError, InvalidInputError, scrubError } from "./errors.js";
+
+// The redaction rule lives with the error tree, which applies it to every error; re-exported where it began.
+export { describeError, redactSecrets, scrubError } from "./errors.js";
 
 /** The Entra ID host of the global cloud. */
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -182,58 +186,4 @@ function fetchNetworkModule(fetchFn: typeof fetch): INetworkModule {
     sendGetRequestAsync: <T>(url: string, options?: NetworkRequestOptions, timeout?: number) => send<T>("GET", url, options, timeout),
     sendPostRequestAsync: <T>(url: string, options?: NetworkRequestOptions) => send<T>("POST", url, options),
   };
-}
-
-// The redaction rule. Removed from every message and cause: each exact secret the caller names (Entra refresh
-// tokens are opaque, so only their value identifies them), then these shapes: JWTs (`eyJ...`: Entra access and
-// id tokens), `Bearer`/`Basic` credentials, and the values of `client_secret`, `refresh_token`, `access_token`,
-// `id_token`, `client_assertion` and `password` written as a form field, query parameter, JSON member or header.
-// It errs towards hiding: "Bearer token expired" loses a word, which is cheaper than a leaked credential.
-const secretShapes: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\beyJ[\w-]+(?:\.[\w-]*)*/g, "[redacted]"],
-  [/\b(Bearer|Basic)\s+[\w.~+/=-]+/gi, "$1 [redacted]"],
-  [/\b(client_secret|refresh_token|access_token|id_token|client_assertion|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, "$1$2[redacted]"],
-];
-
-/** Replaces each named secret and every secret-shaped value (see the rule above) in `text` with "[redacted]". */
-export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let result = text;
-  for (const secret of secrets) if (secret) result = result.split(secret).join("[redacted]");
-  for (const [shape, replacement] of secretShapes) result = result.replace(shape, replacement);
-  return result;
-}
-
-/** "Name: message" of an error, redacted: what an auth error message may say about its cause. */
-export function describeError(error: unknown, secrets: readonly string[] = []): string {
-  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-  return redactSecrets(text, secrets);
-}
-
-/**
- * Redacts, in place, the strings of an error, its causes and the plain objects it holds; returns the error.
- * In place so the cause keeps its class and codes (callers branch on msal's AuthError `errorCode`);
- * needed because util.inspect and console.error print `cause` even though JSON.stringify skips it.
- */
-export function scrubError<T>(error: T, secrets: readonly string[] = [], depth = 0): T {
-  if (typeof error === "string") return redactSecrets(error, secrets) as T;
-  if (depth > 4 || typeof error !== "object" || error === null || !(error instanceof Error || isPlain(error))) return error;
-  const target = error as Record<string, unknown>;
-  for (const key of Object.getOwnPropertyNames(target)) {
-    const scrubbed = scrubError(target[key], secrets, depth + 1);
-    if (scrubbed !== target[key]) trySet(target, key, scrubbed);
-  }
-  return error;
-}
-
-// Only errors and plain data are walked: never sockets, requests or class instances that merely hang off an error.
-function isPlain(value: object): boolean {
-  return [Object.prototype, Array.prototype, null].includes(Object.getPrototypeOf(value));
-}
-
-function trySet(target: Record<string, unknown>, key: string, value: unknown): void {
-  try {
-    target[key] = value;
-  } catch {
-    // A frozen or getter-only property: nothing we can do, and failing here would hide the real error.
-  }
 }

@@ -3,7 +3,7 @@
  * `maxRetries + 1` attempts (plus one after a token refresh), each a copy of the same Request, so the
  * MS-RequestId set once per call makes every repeat, writes included, idempotent.
  */
-import { AbortedError, NetworkError, TimeoutError, type RequestIds } from "./errors.js";
+import { AbortedError, NetworkError, redactSecrets, scrubError, TimeoutError, type RequestIds } from "./errors.js";
 
 /** How hard to retry; every field is optional and falls back to {@link DEFAULT_RETRY}. */
 export interface RetryOptions {
@@ -37,6 +37,8 @@ export interface RetryingFetchOptions {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
   now?: () => number;
+  /** Retryable statuses handed straight back instead (the bulk runner takes 429s itself, per customer). */
+  handBack?: readonly number[];
 }
 
 // Transient by definition (RFC 9110) or by Partner Center's docs (500 800003/900192 "try later").
@@ -62,8 +64,9 @@ export function retryDecision(input: {
   error?: unknown;
   retryAfterMs?: number;
   maxRetryAfterMs: number;
+  handBack?: readonly number[];
 }): { retry: boolean; reason: string } {
-  const { attempt, maxRetries, status, error, retryAfterMs, maxRetryAfterMs } = input;
+  const { attempt, maxRetries, status, error, retryAfterMs, maxRetryAfterMs, handBack } = input;
   // The caller's signal is an order to stop, not a fault to ride out.
   if (error instanceof AbortedError) return { retry: false, reason: "the caller aborted the call" };
   if (error === undefined) {
@@ -72,6 +75,8 @@ export function retryDecision(input: {
     if (status === undefined || !RETRYABLE_STATUSES.has(status)) {
       return { retry: false, reason: `HTTP ${status} is not retryable` };
     }
+    // The caller schedules these itself (a bulk run pauses one customer rather than holding a slot).
+    if (handBack?.includes(status)) return { retry: false, reason: `HTTP ${status} is handed back to the caller` };
     // A wait longer than we accept belongs to the caller, who gets retryAfterMs on TooManyRequestsError.
     if (retryAfterMs !== undefined && retryAfterMs > maxRetryAfterMs) {
       return { retry: false, reason: `Retry-After ${retryAfterMs} ms exceeds ${maxRetryAfterMs} ms` };
@@ -101,6 +106,8 @@ interface Call {
   signal: AbortSignal;
   ids: RequestIds;
   what: string;
+  /** Every credential this call has sent in Authorization, cut out of whatever comes back. */
+  tokens: Set<string>;
 }
 
 /**
@@ -119,63 +126,91 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
     sleep: options.sleep ?? sleep,
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
+    handBack: options.handBack ?? [],
   };
   return async (request) => {
     // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
     const ids = { requestId: idFrom(request, "MS-RequestId"), correlationId: idFrom(request, "MS-CorrelationId") };
     const what = `${request.method} ${new URL(request.url).pathname}`;
     const body = request.body === null ? undefined : await request.arrayBuffer();
-    return run({ request, body, signal: request.signal, ids, what }, settings);
+    return run({ request, body, signal: request.signal, ids, what, tokens: new Set() }, settings);
   };
 }
 
 // The 401 refresh is not counted in maxRetries (an expired token is not a transient fault), but it happens at
 // most once per call, so a call makes at most maxRetries + 2 attempts.
 async function run(call: Call, settings: Settings): Promise<Response> {
-  let retries = 0;
-  let refreshed = false;
+  const state = { retries: 0, refreshed: false };
   let forceRefresh = false;
   for (let attempts = 1; ; attempts += 1) {
-    const result = await attempt(call, settings, { attempts, forceRefresh });
+    let step: Step | undefined;
+    // Decided when the headers arrive, so that only the answer we return has its body read (see attempt).
+    const keepsBody = (response: Response): boolean => (step = nextStep(response, state, settings)).kind === "return";
+    const result = await attempt(call, settings, { attempts, forceRefresh, keepsBody });
     forceRefresh = false;
-    if (result instanceof Response && result.status === 401 && settings.refreshOn401 && !refreshed) {
-      refreshed = forceRefresh = true;
-      await discard(result);
-      continue;
-    }
-    const answer = result instanceof Response ? { status: result.status } : { error: result };
-    const retryAfterMs =
-      result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
-    const { maxRetries, maxRetryAfterMs } = settings.retry;
-    const decision = retryDecision({ attempt: retries, maxRetries, ...answer, retryAfterMs, maxRetryAfterMs });
-    if (!decision.retry) {
-      if (result instanceof Response) return result;
+    // A failure, in transit or while reading the body, is decided here.
+    const decided = step && result instanceof Response ? step : nextStep(result, state, settings);
+    if (decided.kind === "return") {
+      if (result instanceof Response) return withoutTokens(result, call.tokens);
       throw result;
     }
     if (result instanceof Response) await discard(result);
-    await pause(call, settings, retryAfterMs ?? backoffDelayMs(retries, settings.retry, settings.random));
-    retries += 1;
+    if (decided.kind === "refresh") {
+      state.refreshed = forceRefresh = true;
+      continue;
+    }
+    await pause(call, settings, decided.delayMs);
+    state.retries += 1;
   }
 }
 
-/** One attempt: a fresh Request with the call's headers, a timeout, and failures turned into our errors. */
+type Step = { kind: "return" } | { kind: "refresh" } | { kind: "retry"; delayMs: number };
+type Outcome = Response | NetworkError | TimeoutError | AbortedError;
+
+/** What follows an attempt: hand its outcome to the caller, refresh the token once after a 401, or wait and retry. */
+function nextStep(result: Outcome, { retries, refreshed }: { retries: number; refreshed: boolean }, settings: Settings): Step {
+  if (result instanceof Response && result.status === 401 && settings.refreshOn401 && !refreshed) return { kind: "refresh" };
+  const answer = result instanceof Response ? { status: result.status } : { error: result };
+  const retryAfterMs =
+    result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
+  const { maxRetries, maxRetryAfterMs } = settings.retry;
+  const decision = retryDecision({ attempt: retries, maxRetries, ...answer, retryAfterMs, maxRetryAfterMs, handBack: settings.handBack });
+  if (!decision.retry) return { kind: "return" };
+  return { kind: "retry", delayMs: retryAfterMs ?? backoffDelayMs(retries, settings.retry, settings.random) };
+}
+
+/**
+ * One attempt: a fresh Request with the call's headers, a timeout, and failures turned into our errors. The body
+ * of an answer that will be returned is read here, under the same timeout: a connection that breaks or stalls
+ * mid-body is then a failed attempt like any other, retried with the same MS-RequestId, instead of an error (or a
+ * wait without end) when openapi-fetch reads the body after the retry loop has finished.
+ */
 async function attempt(
   call: Call,
   settings: Settings,
-  { attempts, forceRefresh }: { attempts: number; forceRefresh: boolean },
-): Promise<Response | NetworkError | TimeoutError | AbortedError> {
+  { attempts, forceRefresh, keepsBody }: { attempts: number; forceRefresh: boolean; keepsBody: (response: Response) => boolean },
+): Promise<Outcome> {
   if (call.signal.aborted) return aborted(call);
   const headers = new Headers(call.request.headers);
   // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
   await settings.authorize?.(headers, { forceRefresh, signal: call.signal });
+  // Real tokens are long; a test's "t" is not worth cutting from every answer.
+  const credential = headers.get("Authorization")?.replace(/^\S+\s+/, "").trim();
+  if (credential && credential.length >= 8) call.tokens.add(credential);
   if (call.signal.aborted) return aborted(call);
   const timeout = new AbortController();
   const { timeoutMs } = settings;
   const timer = timeoutMs > 0 && timeoutMs < Infinity ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
   const signal = AbortSignal.any([call.signal, timeout.signal]);
+  const request = new Request(call.request, { headers, body: call.body, signal });
+  // Node's fetch follows this signal through a WeakRef to the Request: were the Request garbage-collected
+  // mid-attempt, a timeout or an abort would no longer reach the fetch, and its socket would stay open for good.
+  // This listener holds the Request until the attempt is over.
+  const holdRequest = (): Request => request;
+  signal.addEventListener("abort", holdRequest, { once: true });
   try {
-    const init = { headers, body: call.body, signal };
-    return await untilAborted(settings.fetch(new Request(call.request, init)), signal);
+    const response = await untilAborted(settings.fetch(request), signal, discard);
+    return keepsBody(response) ? await buffered(response, signal) : response;
   } catch (error) {
     if (call.signal.aborted) return aborted(call);
     const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
@@ -184,19 +219,32 @@ async function attempt(
         cause: error,
       });
     }
-    const message = `${call.what} could not reach the service after ${tries}: ${describe(error)}`;
-    return new NetworkError(message, call.ids, { cause: error });
+    // A proxy or custom fetch may quote the request it failed, Authorization included.
+    const message = `${call.what} could not reach the service after ${tries}: ${redactSecrets(describe(error), [...call.tokens])}`;
+    return new NetworkError(message, call.ids, { cause: scrubError(error, [...call.tokens]) });
   } finally {
     clearTimeout(timer);
+    signal.removeEventListener("abort", holdRequest);
   }
 }
 
+// Statuses whose Response must have a null body (the Fetch standard's null body statuses).
+const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
+
+/** The same answer with its body read into memory (Partner Center answers are small JSON documents). */
+async function buffered(response: Response, signal: AbortSignal): Promise<Response> {
+  const body = await untilAborted(response.arrayBuffer(), signal);
+  const { status, statusText, headers } = response;
+  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText, headers });
+}
+
 // A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
-function untilAborted(pending: Promise<Response>, signal: AbortSignal): Promise<Response> {
+// `dispose` frees what the losing promise brings if it settles after all.
+function untilAborted<T>(pending: Promise<T>, signal: AbortSignal, dispose?: (late: T) => unknown): Promise<T> {
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       reject(signal.reason);
-      pending.then(discard, () => undefined);
+      pending.then(dispose, () => undefined);
     };
     if (signal.aborted) return onAbort();
     signal.addEventListener("abort", onAbort, { once: true });
@@ -238,6 +286,56 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
+}
+
+/**
+ * The answer with every token this call sent cut out of its headers and body. A service or proxy that echoes the
+ * Authorization header (in a fault's description, an HTML title, an MS-RequestId) must not make an error or a
+ * result quote it. The exact values are known only here; the shape-based rule of errors.ts catches the rest.
+ * An answer holding none of them is returned untouched.
+ */
+async function withoutTokens(response: Response, tokens: ReadonlySet<string>): Promise<Response> {
+  if (tokens.size === 0) return response;
+  const cut = (text: string): string => [...tokens].reduce((result, token) => result.split(token).join("[redacted]"), text);
+  let changed = false;
+  const headers = new Headers();
+  response.headers.forEach((value, name) => {
+    const clean = cut(value);
+    changed ||= clean !== value;
+    headers.append(name, clean);
+  });
+  let cleanBody: string | undefined;
+  if (response.body !== null) {
+    const text = await response.clone().text().catch(() => undefined);
+    cleanBody = text === undefined ? undefined : cutFromBody(text, cut);
+    if (cleanBody === text) cleanBody = undefined;
+  }
+  if (cleanBody !== undefined) {
+    changed = true;
+    headers.delete("Content-Length");
+    await discard(response);
+  }
+  // `response.body` is read only now: clone() above replaced the stream the answer had.
+  return changed ? new Response(cleanBody ?? response.body, { status: response.status, statusText: response.statusText, headers }) : response;
+}
+
+// JSON escapes (`\u0065yJ`, `\/`) could spell a token the plain search misses: then the decoded strings are searched.
+function cutFromBody(text: string, cut: (text: string) => string): string {
+  if (/\\[u/]/i.test(text)) {
+    try {
+      let hit = false;
+      const json = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
+        if (typeof value !== "string") return value;
+        const clean = cut(value);
+        hit ||= clean !== value;
+        return clean;
+      });
+      if (hit) return json;
+    } catch {
+      // Not JSON: the plain search below is all there is.
+    }
+  }
+  return cut(text);
 }
 
 function idFrom(request: Request, name: "MS-RequestId" | "MS-CorrelationId"): string | undefined {

@@ -10,6 +10,10 @@ import { issuePath } from "./schemas/parse.js";
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 // Control characters never appear in ids, names or SKUs; refusing them keeps CR/LF out of headers and logs.
 const CONTROL = /[\u0000-\u001f\u007f]/;
+// A lone UTF-16 surrogate has no UTF-8 form: encodeURIComponent throws on it, so it could never reach a path or query.
+const LONE_SURROGATE = /\p{Cs}/u;
+// Header values are bytes: fetch throws on a character beyond U+00FF instead of sending it.
+const BEYOND_LATIN1 = /[^\u0000-\u00ff]/;
 
 /** A GUID such as a customer (tenant) id or subscription id. */
 export const guid = z.string({ error: "must be a string" }).regex(GUID, { error: "must be a GUID" });
@@ -21,6 +25,7 @@ export const userId = z
   .min(1, { error: "must not be empty" })
   .max(1024, { error: "must be at most 1024 characters" })
   .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
+  .refine((value) => !LONE_SURROGATE.test(value), { error: "must not contain a lone surrogate (malformed Unicode)" })
   // "." and ".." would be folded away by URL normalisation and send the call to another resource.
   .refine((value) => value !== "." && value !== "..", { error: "must not be '.' or '..'" });
 
@@ -29,25 +34,30 @@ export const identifier = z
   .string({ error: "must be a string" })
   .trim()
   .min(1, { error: "must not be empty" })
-  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" });
+  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
+  .refine((value) => !LONE_SURROGATE.test(value), { error: "must not contain a lone surrogate (malformed Unicode)" });
 
 /** A header value set by the caller (application name, locale). */
 export const headerText = z
   .string({ error: "must be a string" })
   .min(1, { error: "must not be empty" })
-  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" });
+  .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
+  .refine((value) => !BEYOND_LATIN1.test(value), { error: "must not contain characters beyond U+00FF (it is sent in an HTTP header)" });
 
 /** A positive whole number (a quantity). */
 export const positiveInteger = z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).positive({ error: "must be positive" });
 
-/** The per-call options every method takes last. */
+/**
+ * The per-call options every method takes last. Other keys are dropped from the parsed copy rather than
+ * kept: methods intersect these with their own options (`.and`), and a key kept as given here but trimmed
+ * there (licenseGroupIds) would make zod throw "Unmergable intersection". Methods read the caller's options.
+ */
 export const callOptions = z
   .object({
     signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
     requestId: guid.optional(),
     correlationId: guid.optional(),
   })
-  .loose()
   .optional();
 
 /** One license to assign: a SKU, and plans of it to leave out. */

@@ -31,6 +31,13 @@ export type ParseResult<T> = { ok: true; value: T } | { ok: false; problems: str
 export const MAX_PROBLEMS = 10;
 
 /**
+ * Bodies nested deeper than this are refused. A real answer nests under ten levels; a much deeper one would
+ * pass the open schemas (unknown fields are kept unchecked) and then overflow the stack of structuredClone or
+ * JSON.stringify when `modify` copies a subscription or `perform` sends an upgrade back.
+ */
+export const MAX_DEPTH = 100;
+
+/**
  * Checks a response body. `schema` is a spec name, a {@link ResponseSchema} (the mode picks its lenient
  * or strict build), or a plain zod schema (used as is in both modes). Mode "off" returns `body` untouched
  * and unchecked, trusting that it has type T.
@@ -42,6 +49,7 @@ export function parseResponse<Name extends ResponseSchemaName>(schema: Name, bod
 export function parseResponse<T>(schema: ResponseSchema<T> | z.ZodType<T>, body: unknown, mode?: ValidationMode): ParseResult<T>;
 export function parseResponse(schema: ResponseSchemaName | ResponseSchema<unknown> | z.ZodType, body: unknown, mode: ValidationMode = "lenient"): ParseResult<unknown> {
   if (mode === "off") return { ok: true, value: body };
+  if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, problems: [`(body): nested deeper than ${MAX_DEPTH} levels`] };
   const resolved = typeof schema === "string" ? responseSchemas[schema] : schema;
   const zodSchema = "lenient" in resolved ? resolved[mode] : resolved;
   const result = zodSchema.safeParse(body);
@@ -59,4 +67,15 @@ export function describeProblems(issues: readonly z.core.$ZodIssue[]): string[] 
 export function issuePath(path: readonly PropertyKey[], whole: string): string {
   const text = path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
   return text.replace(/^\./, "") || whole;
+}
+
+// Iterative, so that measuring a deep body cannot overflow the stack itself.
+function nestedDeeperThan(body: unknown, limit: number): boolean {
+  const pending: Array<{ value: unknown; depth: number }> = [{ value: body, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== "object" || next.value === null) continue;
+    if (next.depth >= limit) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
+  }
+  return false;
 }

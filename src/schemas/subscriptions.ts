@@ -8,6 +8,12 @@ const link = commonSchemas.link.lenient.optional();
 const refundOption = openObject({ type: z.string().optional(), expiresAt: z.string().optional() });
 const productType = openObject({ id: z.string().optional(), displayName: z.string().optional() });
 const subscriptionLinks = openObject({ offer: link, entitlement: link, parentSubscription: link, product: link, sku: link, availability: link, self: link });
+// The etag goes back, quoted, in If-Match: one no HTTP header can carry (controls, characters beyond U+00FF)
+// would make every write of the subscription fail before it is sent.
+const subscriptionAttributes = openObject({
+  etag: z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: "must be sendable in an If-Match header (no control characters, nothing beyond U+00FF)" }).optional(),
+  objectType: z.string().optional(),
+});
 
 function subscriptionShape(mode: CheckingMode) {
   // Dates stay the strings the service sent (its formats vary: 7-digit fractions, "+00:00"), so a PATCH
@@ -52,7 +58,7 @@ function subscriptionShape(mode: CheckingMode) {
     // Sent back untouched or the service clears it; the spec leaves its inside open, so it is not checked.
     scheduledNextTermInstructions: z.record(z.string(), z.unknown()).optional(),
     orderId: text,
-    attributes: commonSchemas.resourceAttributes[mode].optional(),
+    attributes: subscriptionAttributes.optional(),
   };
 }
 
