@@ -45,6 +45,8 @@ export async function send<T>(
   const ids = idsOf(response);
   const body = parseJson(data);
   if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], ids);
+  // Even unchecked ("off"), an answer the methods read fields of must be a JSON object.
+  if (typeof body.value !== "object" || body.value === null) throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], ids);
   const parsed = parseResponse(operation.schema, body.value, runtime.validation);
   if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, ids);
   return attachResponseMeta(parsed.value, { status: response.status, ...ids });

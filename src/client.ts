@@ -64,7 +64,8 @@ const optionsSchema = z.object({
   applicationName: headerText.optional(),
   correlationId: guid.optional(),
   retry: z.union([z.literal(false), z.object({ maxRetries: count(20).optional(), baseDelayMs: count(600_000).optional(), maxDelayMs: count(3_600_000).optional(), maxRetryAfterMs: count(3_600_000).optional() })]).optional(),
-  timeoutMs: z.number({ error: "must be a number" }).positive({ error: "must be positive" }).optional(),
+  // Node's timers hold at most 2^31 - 1 ms and turn anything longer into 1 ms.
+  timeoutMs: z.number({ error: "must be a number" }).positive({ error: "must be positive" }).max(2_147_483_647, { error: "must be at most 2147483647 (about 24.8 days)" }).optional(),
   fetch: z.custom<(request: Request) => Promise<Response>>((value) => typeof value === "function", { error: "must be a function" }).optional(),
   validation: z.enum(["strict", "lenient", "off"], { error: "must be strict, lenient or off" }).optional(),
 });
@@ -115,7 +116,10 @@ function isSafeBaseUrl(value: string): boolean {
   } catch {
     return false;
   }
-  if (url.username || url.password || url.search || url.hash) return false;
+  // Characters the URL parser drops or folds (trailing spaces, "\\", a bare "?" or "#") and "{...}", which
+  // openapi-fetch would read as a path parameter, would send calls somewhere other than what was written.
+  if (value !== value.trim() || /[\\?#{}\s\u0000-\u001f\u007f]/.test(value)) return false;
+  if (url.username || url.password) return false;
   if (url.protocol === "https:") return true;
   return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(url.hostname));
 }

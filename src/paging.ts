@@ -25,7 +25,7 @@ export async function listAll<Item>(
   call: CallOptions | undefined,
   first: FirstPage,
 ): Promise<Item[]> {
-  let page = await send(runtime, operation, call, first);
+  let page = pageOf(await send(runtime, operation, call, first), operation.name);
   const meta = getResponseMeta(page);
   const items = [...page.items];
   for (let pages = 1; page.links?.next?.uri; pages += 1) {
@@ -33,10 +33,16 @@ export async function listAll<Item>(
     const next = nextPage(runtime.baseUrl, page.links.next, operation.name);
     // The page path is not a spec template, so it goes through openapi-fetch's untyped form.
     const get = runtime.raw.GET as unknown as (path: string, init: SendInit) => ReturnType<FirstPage>;
-    page = await send(runtime, operation, call, (init) => get(next.path, { ...init, headers: { ...init.headers, ...next.headers } }));
+    page = pageOf(await send(runtime, operation, call, (init) => get(next.path, { ...init, headers: { ...init.headers, ...next.headers } })), operation.name);
     items.push(...page.items);
   }
   return meta ? attachResponseMeta(items, meta) : items;
+}
+
+// With `validation: "off"` nothing else has looked at the answer; a list without items is still not a list.
+function pageOf<Item>(page: Page<Item>, operation: string): Page<Item> {
+  if (!Array.isArray(page.items)) throw new UnexpectedResponseError(operation, 200, ["the answer has no items list"], getResponseMeta(page));
+  return page;
 }
 
 function nextPage(baseUrl: string, link: NonNullable<NonNullable<Page<unknown>["links"]>["next"]>, operation: string): { path: string; headers: Record<string, string> } {
@@ -53,7 +59,7 @@ function nextPage(baseUrl: string, link: NonNullable<NonNullable<Page<unknown>["
   const headers: Record<string, string> = {};
   for (const header of link.headers ?? []) {
     if (header.key?.toLowerCase() !== "ms-continuationtoken" || header.value === undefined) continue;
-    if (/[\r\n\0]/.test(header.value)) throw new UnexpectedResponseError(operation, 200, ["the next-page continuation token holds control characters"]);
+    if (!/^[\t\x20-\x7e]*$/.test(header.value)) throw new UnexpectedResponseError(operation, 200, ["the next-page continuation token is not printable ASCII, so it cannot be sent back"]);
     headers["MS-ContinuationToken"] = header.value;
   }
   return { path: target.pathname.slice(basePath.length) + target.search, headers };

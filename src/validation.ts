@@ -60,6 +60,24 @@ export const callOptions = z
   })
   .optional();
 
+/** A value that can be sent as a header (an etag): printable ASCII, no line breaks. */
+export const headerSafe = (what: string) =>
+  z
+    .string({ error: "must be a string" })
+    .trim()
+    .min(1, { error: `must not be empty; ${what}` })
+    .regex(/^[\x20-\x7e]+$/, { error: "must be printable ASCII (it is sent in a header)" });
+
+/** True when JSON can carry the value (no BigInt, no cycle): a body that cannot be written is refused up front. */
+export function isJsonSafe(value: unknown): boolean {
+  try {
+    JSON.stringify(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One license to assign: a SKU, and plans of it to leave out. */
 export const licenseAssignment = z.object({
   skuId: identifier,

@@ -101,8 +101,7 @@ export async function* runBulk<Item, Value>(
     const error = asLibraryError(outcome.error);
     if (error instanceof TooManyRequestsError && !controller.signal.aborted && pending.throttles < (options.maxThrottleRetries ?? 20)) {
       counts.throttled += 1;
-      lane.throttle(now(), error.retryAfterMs);
-      global?.onThrottle(now());
+      if (lanes.throttle(task.customerOf(pending.item), now(), error.retryAfterMs).partnerWide) global?.onThrottle(now());
       pending.throttles += 1;
       counts.retrying += 1;
       queue.unshift(pending);
@@ -114,13 +113,21 @@ export async function* runBulk<Item, Value>(
     return progress("failed");
   };
 
+  // Each call gets a signal of its own: fetch ties a listener to the signal it is given until the request is
+  // garbage-collected, and thousands of calls on the run's one signal pile them up (MaxListenersExceededWarning).
+  const callControllers = new Set<AbortController>();
+  controller.signal.addEventListener("abort", () => callControllers.forEach((call) => call.abort(controller.signal.reason)), { once: true });
+
   const start = (pending: Pending<Item>, lane: Lane) => {
     lane.inFlight += 1;
-    const call = { requestId: pending.requestId, signal: controller.signal };
+    const callController = new AbortController();
+    callControllers.add(callController);
+    const call = { requestId: pending.requestId, signal: callController.signal };
     const promise: Promise<void> = task
       .run(pending.item, call)
       .then((value) => settle(pending, lane, { value }), (error: unknown) => settle(pending, lane, { error }))
       .finally(() => {
+        callControllers.delete(callController);
         running.delete(promise);
         settled = true;
         wake?.();

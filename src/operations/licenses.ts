@@ -63,7 +63,7 @@ export function createLicenseOperations(runtime: Runtime) {
       const input = validate("licenses.listSubscribedSkus", { customerId: guid, options: listOptions }, { customerId, options });
       return listAll(runtime, { name: "licenses.listSubscribedSkus", schema: licenseSchemas.subscribedSkus }, options, (init) =>
         raw.GET("/customers/{customer_id}/subscribedskus", {
-          params: { path: { customer_id: input.customerId }, query: { licenseGroupIds: options?.licenseGroupIds } },
+          params: { path: { customer_id: input.customerId }, query: { licenseGroupIds: input.options?.licenseGroupIds } },
           ...init,
         }),
       );
@@ -74,7 +74,7 @@ export function createLicenseOperations(runtime: Runtime) {
       const input = validate("licenses.listAssigned", { customerId: guid, userId, options: listOptions }, { customerId, userId: user, options });
       return listAll(runtime, { name: "licenses.listAssigned", schema: licenseSchemas.licenses }, options, (init) =>
         raw.GET("/customers/{customer_id}/users/{user_id}/licenses", {
-          params: { path: { customer_id: input.customerId, user_id: input.userId }, query: { licenseGroupIds: options?.licenseGroupIds } },
+          params: { path: { customer_id: input.customerId, user_id: input.userId }, query: { licenseGroupIds: input.options?.licenseGroupIds } },
           ...init,
         }),
       );

@@ -1,11 +1,11 @@
 import { z } from "zod";
 import { type Runtime, send } from "../call.js";
 import type { CallOptions } from "../context.js";
-import { StaleEtagError, UnexpectedResponseError } from "../errors.js";
+import { InvalidInputError, StaleEtagError, UnexpectedResponseError } from "../errors.js";
 import { getResponseMeta } from "../response.js";
 import { etagOf, ifMatchValue } from "../etag.js";
 import { subscriptionSchemas, type Subscription } from "../schemas.js";
-import { callOptions, guid, validate } from "../validation.js";
+import { callOptions, describeIssues, guid, headerSafe, isJsonSafe, validate } from "../validation.js";
 
 /** Options of {@link SubscriptionOperations.modify}. */
 export interface ModifyOptions extends CallOptions {
@@ -21,9 +21,10 @@ const DEFAULT_MODIFY_ATTEMPTS = 3;
 const subscriptionInput = z
   .object({
     id: guid,
-    attributes: z.object({ etag: z.string({ error: "must be a string" }).trim().min(1, { error: "must not be empty; read the subscription first" }) }, { error: "must be the object read with the subscription (it holds the etag)" }).loose(),
+    attributes: z.object({ etag: headerSafe("read the subscription first") }, { error: "must be the object read with the subscription (it holds the etag)" }).loose(),
   }, { error: "must be a subscription object" })
-  .loose();
+  .loose()
+  .refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
 const modifyOptions = z
   .object({ maxAttempts: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(10, { error: "must be at most 10" }).optional() })
   .loose()
@@ -63,13 +64,17 @@ export function createSubscriptionOperations(runtime: Runtime) {
     const shared = { signal: options?.signal, correlationId: options?.correlationId };
     for (let attempt = 1; ; attempt += 1) {
       const current = await read(name, customerId, subscriptionId, shared);
-      const changed = (await change(structuredClone(current))) ?? current;
+      const copy = structuredClone(current);
+      const changed = (await change(copy)) ?? copy;
       const next = { ...changed, id: subscriptionId };
       // A request id pinned by the caller names the first write; a write after a stale etag is a new
       // logical call and needs a new id, or the service would replay the stale answer.
       const requestId = attempt === 1 ? options?.requestId : undefined;
       const etag = etagOf(next) ?? etagOf(current);
       if (etag === undefined) throw new UnexpectedResponseError(name, 200, ["the subscription was read without attributes.etag, so it cannot be updated safely"], getResponseMeta(current));
+      // The change is the caller's code: what it made is checked like any input before it is sent.
+      const checked = subscriptionInput.safeParse({ ...next, attributes: { ...next.attributes, etag } });
+      if (!checked.success) throw new InvalidInputError(name, describeIssues(checked.error.issues).map((problem) => `the changed subscription's ${problem}`));
       try {
         return await write(name, customerId, next, etag, { ...shared, requestId });
       } catch (error) {

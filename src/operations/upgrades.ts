@@ -5,7 +5,7 @@ import type { CallOptions } from "../context.js";
 import { UpgradeRejectedError } from "../errors.js";
 import { getResponseMeta } from "../response.js";
 import { upgradeSchemas, type Upgrade, type UpgradeResult } from "../schemas.js";
-import { callOptions, guid, positiveInteger, validate } from "../validation.js";
+import { callOptions, guid, isJsonSafe, positiveInteger, validate } from "../validation.js";
 
 /** Options of {@link UpgradeOperations.perform}. */
 export interface PerformUpgradeOptions extends CallOptions {
@@ -13,7 +13,7 @@ export interface PerformUpgradeOptions extends CallOptions {
   quantity?: number;
 }
 
-const upgradeInput = z.object({ targetOffer: z.object({ id: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }) }, { error: "must be the target offer from upgrades.list" }).loose() }, { error: "must be an Upgrade from upgrades.list" }).loose();
+const upgradeInput = z.object({ targetOffer: z.object({ id: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }) }, { error: "must be the target offer from upgrades.list" }).loose() }, { error: "must be an Upgrade from upgrades.list" }).loose().refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
 const performOptions = z.object({ quantity: positiveInteger.optional() }).loose().optional().and(callOptions);
 
 /** Upgrade operations for legacy license-based subscriptions. */

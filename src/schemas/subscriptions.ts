@@ -8,10 +8,10 @@ const link = commonSchemas.link.lenient.optional();
 const refundOption = openObject({ type: z.string().optional(), expiresAt: z.string().optional() });
 const productType = openObject({ id: z.string().optional(), displayName: z.string().optional() });
 const subscriptionLinks = openObject({ offer: link, entitlement: link, parentSubscription: link, product: link, sku: link, availability: link, self: link });
-// The etag goes back, quoted, in If-Match: one no HTTP header can carry (controls, characters beyond U+00FF)
-// would make every write of the subscription fail before it is sent.
+// The etag goes back, quoted, in If-Match, and writes accept printable ASCII only there: an etag with control
+// characters or anything beyond ASCII would make every write of the subscription fail before it is sent.
 const subscriptionAttributes = openObject({
-  etag: z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, { error: "must be sendable in an If-Match header (no control characters, nothing beyond U+00FF)" }).optional(),
+  etag: z.string().regex(/^[\x20-\x7e]*$/, { error: "must be printable ASCII (it goes back in If-Match)" }).optional(),
   objectType: z.string().optional(),
 });
 
