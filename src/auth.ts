@@ -3,7 +3,8 @@
  * refresh-token credential of the secure application model.
  */
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
-import { AbortedError, AuthenticationError, describeError, scrubError } from "./errors.js";
+import { AbortedError, AuthenticationError } from "./errors.js";
+import { describeError, scrubError } from "./redact.js";
 
 export {
   DEFAULT_AUTHORITY_HOST,

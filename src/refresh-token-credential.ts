@@ -13,10 +13,8 @@ import {
   type NetworkRequestOptions,
   type NetworkResponse,
 } from "@azure/msal-node";
-import { AbortedError, AuthenticationError, describeError, InvalidInputError, scrubError } from "./errors.js";
-
-// The redaction rule lives with the error tree, which applies it to every error; re-exported where it began.
-export { describeError, redactSecrets, scrubError } from "./errors.js";
+import { AbortedError, AuthenticationError, InvalidInputError } from "./errors.js";
+import { describeError, scrubError } from "./redact.js";
 
 /** The Entra ID host of the global cloud. */
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";

@@ -3,7 +3,8 @@
  * `maxRetries + 1` attempts (plus one after a token refresh), each a copy of the same Request, so the
  * MS-RequestId set once per call makes every repeat, writes included, idempotent.
  */
-import { AbortedError, NetworkError, redactSecrets, scrubError, TimeoutError, type RequestIds } from "./errors.js";
+import { AbortedError, NetworkError, TimeoutError, type RequestIds } from "./errors.js";
+import { redactSecrets, scrubError } from "./redact.js";
 
 /** How hard to retry; every field is optional and falls back to {@link DEFAULT_RETRY}. */
 export interface RetryOptions {

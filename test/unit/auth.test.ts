@@ -4,7 +4,7 @@ import { AuthError } from "@azure/msal-node";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from "vitest";
 import { createTokenProvider, RefreshTokenCredential, type RefreshTokenCredentialOptions } from "../../src/auth.js";
 import { AbortedError, AuthenticationError, InvalidInputError } from "../../src/errors.js";
-import { redactSecrets } from "../../src/refresh-token-credential.js";
+import { redactSecrets } from "../../src/redact.js";
 import { fakeJwt, type FakeTokenEndpoint, oauthErrorAnswer, startFakeTokenEndpoint, tokenAnswer } from "../fake-token-endpoint.js";
 
 const scope = "https://api.partnercenter.microsoft.com/user_impersonation";

@@ -1,0 +1,64 @@
+/**
+ * Keeps credentials out of everything the library produces: error messages, service text copied into errors,
+ * and the causes errors carry.
+ */
+
+// The redaction rule, applied to every message, service text and cause: each exact secret the caller names (Entra
+// refresh tokens are opaque, so only their value identifies them), then these shapes: JWTs (`eyJ...`: Entra access
+// and id tokens), `Bearer`/`Basic` credentials (a value with a digit or a symbol, or 20+ characters, so that
+// "Business Basic subscriptions" or "Bearer token expired" keep their words), and the values of `client_secret`,
+// `refresh_token`, `access_token`, `id_token`, `client_assertion` and `password` written as a form field, query
+// parameter, JSON member or header. It errs towards hiding, which is cheaper than a leaked credential.
+const secretShapes: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\beyJ[\w-]+(?:\.[\w-]*)*/g, "[redacted]"],
+  [/\b(Bearer|Basic)\s+(?=[\w.~+/=-]*[\d.~+/=_-]|[\w.~+/=-]{20})[\w.~+/=-]+/gi, "$1 [redacted]"],
+  [/\b(client_secret|refresh_token|access_token|id_token|client_assertion|password)(["']?\s*[:=]\s*["']?)[^\s"'&,;}]+/gi, "$1$2[redacted]"],
+];
+
+/** Replaces each named secret and every secret-shaped value (see the rule above) in `text` with "[redacted]". */
+export function redactSecrets(text: string, secrets: readonly string[] = []): string {
+  let result = text;
+  for (const secret of secrets) if (secret) result = result.split(secret).join("[redacted]");
+  for (const [shape, replacement] of secretShapes) result = result.replace(shape, replacement);
+  return result;
+}
+
+
+/** "Name: message" of an error, redacted: what an auth error message may say about its cause. */
+export function describeError(error: unknown, secrets: readonly string[] = []): string {
+  const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return redactSecrets(text, secrets);
+}
+
+/**
+ * Redacts, in place, the strings of an error, its causes and the plain objects it holds; returns the error.
+ * In place so the cause keeps its class and codes (callers branch on msal's AuthError `errorCode`);
+ * needed because util.inspect and console.error print `cause` even though JSON.stringify skips it.
+ */
+export function scrubError<T>(error: T, secrets: readonly string[] = [], depth = 0): T {
+  if (typeof error === "string") return redactSecrets(error, secrets) as T;
+  if (depth > 4 || typeof error !== "object" || error === null || !(error instanceof Error || isPlain(error))) return error;
+  const target = error as Record<string, unknown>;
+  for (const key of Object.getOwnPropertyNames(target)) {
+    // A string under a secret's name ({ refresh_token: "..." }) is a secret whatever it looks like.
+    const scrubbed = typeof target[key] === "string" && secretKey.test(key) ? "[redacted]" : scrubError(target[key], secrets, depth + 1);
+    if (scrubbed !== target[key]) trySet(target, key, scrubbed);
+  }
+  return error;
+}
+
+// Property names of secrets, in snake_case, camelCase or kebab-case.
+const secretKey = /^(client[_-]?secret|refresh[_-]?token|access[_-]?token|id[_-]?token|client[_-]?assertion|password|authorization)$/i;
+
+// Only errors and plain data are walked: never sockets, requests or class instances that merely hang off an error.
+function isPlain(value: object): boolean {
+  return [Object.prototype, Array.prototype, null].includes(Object.getPrototypeOf(value));
+}
+
+function trySet(target: Record<string, unknown>, key: string, value: unknown): void {
+  try {
+    target[key] = value;
+  } catch {
+    // A frozen or getter-only property: nothing we can do, and failing here would hide the real error.
+  }
+}
