@@ -10,6 +10,8 @@ export interface Runtime {
   validation: ValidationMode;
   /** The client's base URL, without a trailing slash; paging links must stay under it. */
   baseUrl: string;
+  /** MS-CorrelationId pinned for every call of the client, if any. */
+  correlationId?: string | undefined;
 }
 
 /** What a method hands openapi-fetch besides its params and body. */
@@ -36,13 +38,15 @@ export async function send<T>(
   call: CallOptions | undefined,
   perform: (init: SendInit) => Promise<RawResult>,
 ): Promise<T> {
-  const { data, error, response } = await perform({ headers: callHeaders(call), signal: call?.signal, parseAs: "text" }).catch(
+  const headers = callHeaders(call, runtime.correlationId);
+  const sent = { requestId: headers["MS-RequestId"], correlationId: headers["MS-CorrelationId"] };
+  const { data, error, response } = await perform({ headers, signal: call?.signal, parseAs: "text" }).catch(
     (cause: unknown) => {
       throw asLibraryError(operation.name, cause, call?.signal);
     },
   );
-  if (!response.ok) throw errorFromResponse(operation.name, response, error);
-  const ids = idsOf(response);
+  if (!response.ok) throw errorFromResponse(operation.name, response, error, sent);
+  const ids = idsOf(response, sent);
   const body = parseJson(data);
   if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], ids);
   // Even unchecked ("off"), an answer the methods read fields of must be a JSON object.

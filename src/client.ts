@@ -96,7 +96,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     });
     const raw = createClient<paths>({ baseUrl, fetch });
     raw.use(context);
-    return { raw, baseUrl, validation: options.validation ?? "lenient" };
+    return { raw, baseUrl, correlationId: options.correlationId, validation: options.validation ?? "lenient" };
   };
   const runtime = runtimeFor([]);
   const bulk = runtimeFor([429]);

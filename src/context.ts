@@ -19,11 +19,14 @@ export interface ContextSettings {
   correlationId?: string | undefined;
 }
 
-/** The per-call headers a method passes to openapi-fetch; the middleware fills in the rest. */
-export function callHeaders(call: CallOptions | undefined): Record<string, string> {
+/**
+ * The ids of one logical call, chosen before it is sent so that an error can name them even when the
+ * service does not echo them; the middleware fills in the other headers.
+ */
+export function callHeaders(call: CallOptions | undefined, pinnedCorrelationId: string | undefined) {
   return {
-    ...(call?.requestId && { "MS-RequestId": call.requestId }),
-    ...(call?.correlationId && { "MS-CorrelationId": call.correlationId }),
+    "MS-RequestId": call?.requestId ?? randomUUID(),
+    "MS-CorrelationId": call?.correlationId ?? pinnedCorrelationId ?? randomUUID(),
   };
 }
 

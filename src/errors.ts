@@ -5,6 +5,7 @@
  * pass through the redaction rule of redact.ts, so a service that echoes the Authorization header cannot make us leak it.
  */
 import { redactSecrets, scrubError } from "./redact.js";
+import type { UpgradeResult } from "./schemas.js";
 
 /** The ids to quote to Microsoft support for one call. */
 export interface RequestIds {
@@ -222,7 +223,7 @@ export class AuthenticationError extends PartnerCenterError {
 }
 
 /** An upgrade answered 200 but listed upgradeErrors: nothing was upgraded. `result` holds the whole answer. */
-export class UpgradeRejectedError<Result extends { upgradeErrors?: readonly unknown[] | null } = { upgradeErrors?: readonly unknown[] | null }> extends PartnerCenterError {
+export class UpgradeRejectedError<Result extends { upgradeErrors?: readonly unknown[] | null } = UpgradeResult> extends PartnerCenterError {
   override name = "UpgradeRejectedError";
   readonly result: Result;
 

@@ -15,7 +15,14 @@ export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "
 export type { PerformUpgradeOptions, UpgradeOperations } from "./operations/upgrades.js";
 export { getResponseMeta, type ResponseMeta } from "./response.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
-export { createTokenProvider, RefreshTokenCredential } from "./auth.js";
+export {
+  createTokenProvider,
+  RefreshTokenCredential,
+  type RefreshTokenCredentialOptions,
+  type TokenProvider,
+  type TokenProviderOptions,
+  type TokenRequestOptions,
+} from "./auth.js";
 export {
   AbortedError,
   AuthenticationError,
@@ -36,6 +43,7 @@ export {
   type RequestIds,
   ServerError,
   ServiceError,
+  type ServiceErrorDetails,
   StaleEtagError,
   TimeoutError,
   TooManyRequestsError,
@@ -55,5 +63,6 @@ export type {
   UpgradeResult,
   UserLicenseError,
   ValidationMode,
+  OpenEnum,
 } from "./schemas.js";
 export type { components, operations, paths } from "../generated/partner-center.js";

@@ -19,11 +19,11 @@ export function attachResponseMeta<T>(result: T, meta: ResponseMeta): T {
   return result;
 }
 
-/** The ids the server echoed, falling back to the ones the request carried. */
-export function idsOf(response: Response, request?: Request): RequestIds {
+/** The ids the server echoed, falling back to the ones the call sent. */
+export function idsOf(response: Response, sent: RequestIds = {}): RequestIds {
   return {
-    requestId: response.headers.get("MS-RequestId") ?? request?.headers.get("MS-RequestId") ?? undefined,
-    correlationId: response.headers.get("MS-CorrelationId") ?? request?.headers.get("MS-CorrelationId") ?? undefined,
+    requestId: response.headers.get("MS-RequestId") ?? sent.requestId,
+    correlationId: response.headers.get("MS-CorrelationId") ?? sent.correlationId,
   };
 }
 
@@ -31,14 +31,14 @@ export function idsOf(response: Response, request?: Request): RequestIds {
  * Builds the typed error for a non-2xx answer. `body` is what openapi-fetch made of it: the parsed
  * JSON, or the raw text when it was not JSON (empty, an HTML page from a proxy, cut off).
  */
-export function errorFromResponse(operation: string, response: Response, body: unknown, request?: Request): ServiceError {
+export function errorFromResponse(operation: string, response: Response, body: unknown, sent?: RequestIds): ServiceError {
   const fault = faultOf(body);
   const type = serviceErrorClass(response.status, fault.code);
   return new type({
     operation,
     status: response.status,
     ...fault,
-    ...idsOf(response, request),
+    ...idsOf(response, sent),
     retryAfterMs: parseRetryAfterMs(response.headers.get("Retry-After"), Date.now()),
   });
 }

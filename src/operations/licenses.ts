@@ -30,8 +30,13 @@ const listOptions = z
   .optional()
   .and(callOptions);
 const updateOptions = z.object({ isKickInstantOn: z.boolean({ error: "must be a boolean" }).optional() }).loose().optional().and(callOptions);
-const skuList = z.union([identifier, z.array(identifier).min(1, { error: "must name at least one SKU" })]);
-const assignments = z.union([skuList, z.array(licenseAssignment).min(1, { error: "must name at least one license" })]);
+// One SKU id is taken as a list of one; a union would hide "at least one" behind zod's "Invalid input".
+const oneOrMore = <Item extends z.ZodType>(item: Item, what: string) =>
+  z.preprocess((value) => (typeof value === "string" ? [value] : value), z.array(item, { error: `must be ${what} or a list of them` }).min(1, { error: `must name at least one ${what}` }));
+const skuList = oneOrMore(identifier, "SKU id");
+const assignments = oneOrMore(z.unknown(), "SKU id").pipe(
+  z.union([z.array(identifier), z.array(licenseAssignment)], { error: "must be SKU ids or license assignments, not a mix or anything else" }),
+);
 
 /** License operations: what a customer owns, what a user has, and changing it. */
 export type LicenseOperations = ReturnType<typeof createLicenseOperations>;
@@ -100,8 +105,7 @@ export function createLicenseOperations(runtime: Runtime) {
         { customerId: guid, userId, licenses: assignments, options: callOptions },
         { customerId, userId: user, licenses: skuIdsOrAssignments, options },
       );
-      const list = typeof input.licenses === "string" ? [input.licenses] : input.licenses;
-      const licensesToAssign = list.map((item) => (typeof item === "string" ? { skuId: item } : item));
+      const licensesToAssign = input.licenses.map((item) => (typeof item === "string" ? { skuId: item } : item));
       return postUpdate("licenses.assign", input.customerId, input.userId, { licensesToAssign }, options);
     },
 
@@ -112,8 +116,7 @@ export function createLicenseOperations(runtime: Runtime) {
         { customerId: guid, userId, skuIds: skuList, options: callOptions },
         { customerId, userId: user, skuIds, options },
       );
-      const licensesToRemove = typeof input.skuIds === "string" ? [input.skuIds] : input.skuIds;
-      return postUpdate("licenses.remove", input.customerId, input.userId, { licensesToRemove }, options);
+      return postUpdate("licenses.remove", input.customerId, input.userId, { licensesToRemove: input.skuIds }, options);
     },
   };
 }

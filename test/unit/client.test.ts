@@ -37,7 +37,7 @@ describe("input validation", () => {
     ["licenses.listSubscribedSkus", () => pc.licenses.listSubscribedSkus("not-a-guid"), ["customerId must be a GUID"]],
     ["licenses.listAssigned", () => pc.licenses.listAssigned(customerId, ".."), ["userId must not be '.' or '..'"]],
     ["licenses.update", () => pc.licenses.update("x", "", {}), ["customerId must be a GUID", "userId must not be empty", "change must assign or remove at least one license"]],
-    ["licenses.assign", () => pc.licenses.assign(customerId, userId, []), ["licenses"]],
+    ["licenses.assign", () => pc.licenses.assign(customerId, userId, []), ["licenses must name at least one SKU id"]],
     ["licenses.assign", () => pc.licenses.assign(customerId, userId, [{ skuId: " " }]), ["licenses"]],
     ["licenses.remove", () => pc.licenses.remove(customerId, "a\r\nb", skuId), ["userId must not contain control characters"]],
     ["subscriptions.get", () => pc.subscriptions.get(customerId, subscriptionId, { requestId: "nope" }), ["options.requestId must be a GUID"]],
@@ -129,6 +129,15 @@ describe("subscriptions", () => {
 });
 
 describe("answers", () => {
+  test("names the ids it sent when the service does not echo them", async () => {
+    const requestId = "a37d3009-665d-4e12-b76e-1aa10cf80140";
+    const { pc, requests } = clientWith(() => jsonResponse(404, { code: 20003, description: "Subscription was not found." }), { correlationId: "aaaa0000-bb11-2222-33cc-444444dddddd" });
+    const error = await pc.subscriptions.get(customerId, subscriptionId, { requestId }).catch((caught: unknown) => caught);
+    expect(error).toMatchObject({ requestId, correlationId: "aaaa0000-bb11-2222-33cc-444444dddddd" });
+    expect(requests[0]!.headers.get("MS-RequestId")).toBe(requestId);
+    expect((error as Error).message).toContain(`MS-RequestId ${requestId}`);
+  });
+
   test.each([
     ["a cut-off body", new Response('{"totalCount":1,"items":[{', { status: 200 }), "the body was not valid JSON"],
     ["an HTML page", new Response("<html>hello</html>", { status: 200 }), "the body was not valid JSON"],
