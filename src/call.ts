@@ -1,5 +1,5 @@
 import type { RawPartnerCenterClient } from "./client.js";
-import { callHeaders, type CallOptions } from "./context.js";
+import { type CallOptions, callHeaders } from "./context.js";
 import { AbortedError, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
 import { attachResponseMeta, errorFromResponse, idsOf } from "./response.js";
 import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
@@ -40,17 +40,16 @@ export async function send<T>(
 ): Promise<T> {
   const headers = callHeaders(call, runtime.correlationId);
   const sent = { requestId: headers["MS-RequestId"], correlationId: headers["MS-CorrelationId"] };
-  const { data, error, response } = await perform({ headers, signal: call?.signal, parseAs: "text" }).catch(
-    (cause: unknown) => {
-      throw asLibraryError(operation.name, cause, call?.signal);
-    },
-  );
+  const { data, error, response } = await perform({ headers, signal: call?.signal, parseAs: "text" }).catch((cause: unknown) => {
+    throw asLibraryError(operation.name, cause, call?.signal);
+  });
   if (!response.ok) throw errorFromResponse(operation.name, response, error, sent);
   const ids = idsOf(response, sent);
   const body = parseJson(data);
   if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], ids);
   // Even unchecked ("off"), an answer the methods read fields of must be a JSON object.
-  if (typeof body.value !== "object" || body.value === null) throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], ids);
+  if (typeof body.value !== "object" || body.value === null)
+    throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], ids);
   const parsed = parseResponse(operation.schema, body.value, runtime.validation);
   if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, ids);
   return attachResponseMeta(parsed.value, { status: response.status, ...ids });

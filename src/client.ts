@@ -5,7 +5,12 @@ import type { paths } from "../generated/partner-center.js";
 import { createTokenProvider } from "./auth.js";
 import type { Runtime } from "./call.js";
 import { requestContextMiddleware } from "./context.js";
-import { createLicenseBulkOperations, createSubscriptionBulkOperations, type LicenseBulkOperations, type SubscriptionBulkOperations } from "./operations/bulk.js";
+import {
+  createLicenseBulkOperations,
+  createSubscriptionBulkOperations,
+  type LicenseBulkOperations,
+  type SubscriptionBulkOperations,
+} from "./operations/bulk.js";
 import { createLicenseOperations, type LicenseOperations } from "./operations/licenses.js";
 import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
 import { createUpgradeOperations, type UpgradeOperations } from "./operations/upgrades.js";
@@ -55,18 +60,44 @@ export interface PartnerCenterClient {
   raw: RawPartnerCenterClient;
 }
 
-const count = (max: number) => z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(0, { error: "must not be negative" }).max(max, { error: `must be at most ${max}` });
+const count = (max: number) =>
+  z
+    .number({ error: "must be a number" })
+    .int({ error: "must be a whole number" })
+    .min(0, { error: "must not be negative" })
+    .max(max, { error: `must be at most ${max}` });
 const optionsSchema = z.object({
-  credential: z.custom<TokenCredential>((value) => typeof (value as TokenCredential | null)?.getToken === "function", { error: "must be a TokenCredential (an object with getToken)" }),
-  baseUrl: z.string({ error: "must be a string" }).refine(isSafeBaseUrl, { error: "must be an absolute https URL (http only for localhost/loopback)" }).optional(),
+  credential: z.custom<TokenCredential>((value) => typeof (value as TokenCredential | null)?.getToken === "function", {
+    error: "must be a TokenCredential (an object with getToken)",
+  }),
+  baseUrl: z
+    .string({ error: "must be a string" })
+    .refine(isSafeBaseUrl, { error: "must be an absolute https URL (http only for localhost/loopback)" })
+    .optional(),
   scopes: z.array(headerText).min(1, { error: "must name at least one scope" }).optional(),
   locale: headerText.optional(),
   applicationName: headerText.optional(),
   correlationId: guid.optional(),
-  retry: z.union([z.literal(false), z.object({ maxRetries: count(20).optional(), baseDelayMs: count(600_000).optional(), maxDelayMs: count(3_600_000).optional(), maxRetryAfterMs: count(3_600_000).optional() })]).optional(),
+  retry: z
+    .union([
+      z.literal(false),
+      z.object({
+        maxRetries: count(20).optional(),
+        baseDelayMs: count(600_000).optional(),
+        maxDelayMs: count(3_600_000).optional(),
+        maxRetryAfterMs: count(3_600_000).optional(),
+      }),
+    ])
+    .optional(),
   // Node's timers hold at most 2^31 - 1 ms and turn anything longer into 1 ms.
-  timeoutMs: z.number({ error: "must be a number" }).positive({ error: "must be positive" }).max(2_147_483_647, { error: "must be at most 2147483647 (about 24.8 days)" }).optional(),
-  fetch: z.custom<(request: Request) => Promise<Response>>((value) => typeof value === "function", { error: "must be a function" }).optional(),
+  timeoutMs: z
+    .number({ error: "must be a number" })
+    .positive({ error: "must be positive" })
+    .max(2_147_483_647, { error: "must be at most 2147483647 (about 24.8 days)" })
+    .optional(),
+  fetch: z
+    .custom<(request: Request) => Promise<Response>>((value) => typeof value === "function", { error: "must be a function" })
+    .optional(),
   validation: z.enum(["strict", "lenient", "off"], { error: "must be strict, lenient or off" }).optional(),
 });
 
@@ -82,7 +113,11 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   validate("createPartnerCenterClient", { options: optionsSchema }, { options });
   const tokens = createTokenProvider(options.credential, { scopes: options.scopes ?? DEFAULT_SCOPES });
   const baseUrl = (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, "");
-  const context = requestContextMiddleware({ locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId });
+  const context = requestContextMiddleware({
+    locale: options.locale ?? "en-US",
+    applicationName: options.applicationName,
+    correlationId: options.correlationId,
+  });
   // Two stacks over one token cache: the bulk runner's hands 429s back to it, to pause just that customer.
   const runtimeFor = (handBack: readonly number[]): Runtime => {
     const fetch = createRetryingFetch({
@@ -121,5 +156,7 @@ function isSafeBaseUrl(value: string): boolean {
   if (value !== value.trim() || /[\\?#{}\s\u0000-\u001f\u007f]/.test(value)) return false;
   if (url.username || url.password) return false;
   if (url.protocol === "https:") return true;
-  return url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(url.hostname));
+  return (
+    url.protocol === "http:" && (url.hostname === "localhost" || url.hostname === "[::1]" || /^127\.\d+\.\d+\.\d+$/.test(url.hostname))
+  );
 }

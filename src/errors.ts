@@ -235,10 +235,26 @@ export class UpgradeRejectedError<Result extends { upgradeErrors?: readonly unkn
 }
 
 const names = new Set([
-  "PartnerCenterError", "ServiceError", "BadRequestError", "UnauthorizedError", "ForbiddenError", "NotFoundError",
-  "ConflictError", "TooManyRequestsError", "ServerError", "LicenseQuotaExceededError", "PartnerTokenNotAllowedError",
-  "ConditionalAccessBlockedError", "StaleEtagError", "InvalidInputError", "NetworkError", "TimeoutError",
-  "AbortedError", "UnexpectedResponseError", "AuthenticationError", "UpgradeRejectedError",
+  "PartnerCenterError",
+  "ServiceError",
+  "BadRequestError",
+  "UnauthorizedError",
+  "ForbiddenError",
+  "NotFoundError",
+  "ConflictError",
+  "TooManyRequestsError",
+  "ServerError",
+  "LicenseQuotaExceededError",
+  "PartnerTokenNotAllowedError",
+  "ConditionalAccessBlockedError",
+  "StaleEtagError",
+  "InvalidInputError",
+  "NetworkError",
+  "TimeoutError",
+  "AbortedError",
+  "UnexpectedResponseError",
+  "AuthenticationError",
+  "UpgradeRejectedError",
 ]);
 
 /** True for any error of this library, also across two copies of the package (checks `name` too). */

@@ -1,3 +1,14 @@
+export type { components, operations, paths } from "../generated/partner-center.js";
+export {
+  createTokenProvider,
+  RefreshTokenCredential,
+  type RefreshTokenCredentialOptions,
+  type TokenProvider,
+  type TokenProviderOptions,
+  type TokenRequestOptions,
+} from "./auth.js";
+export type { AdaptiveRateOptions } from "./bulk/adaptive-rate.js";
+export type { BulkOptions, BulkProgress, BulkResult } from "./bulk/run-bulk.js";
 export {
   createPartnerCenterClient,
   DEFAULT_SCOPES,
@@ -7,29 +18,13 @@ export {
   type RawPartnerCenterClient,
 } from "./client.js";
 export type { CallOptions } from "./context.js";
-export type { AdaptiveRateOptions } from "./bulk/adaptive-rate.js";
-export type { BulkOptions, BulkProgress, BulkResult } from "./bulk/run-bulk.js";
-export type { BulkAutoRenewItem, BulkLicenseItem, LicenseBulkOperations, SubscriptionBulkOperations } from "./operations/bulk.js";
-export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
-export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "./operations/subscriptions.js";
-export type { PerformUpgradeOptions, UpgradeOperations } from "./operations/upgrades.js";
-export { getResponseMeta, type ResponseMeta } from "./response.js";
-export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
-export {
-  createTokenProvider,
-  RefreshTokenCredential,
-  type RefreshTokenCredentialOptions,
-  type TokenProvider,
-  type TokenProviderOptions,
-  type TokenRequestOptions,
-} from "./auth.js";
 export {
   AbortedError,
   AuthenticationError,
   BadRequestError,
-  categoryOf,
   ConditionalAccessBlockedError,
   ConflictError,
+  categoryOf,
   type ErrorCategory,
   ForbiddenError,
   InvalidInputError,
@@ -51,11 +46,18 @@ export {
   UnexpectedResponseError,
   UpgradeRejectedError,
 } from "./errors.js";
+export type { BulkAutoRenewItem, BulkLicenseItem, LicenseBulkOperations, SubscriptionBulkOperations } from "./operations/bulk.js";
+export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
+export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "./operations/subscriptions.js";
+export type { PerformUpgradeOptions, UpgradeOperations } from "./operations/upgrades.js";
+export { getResponseMeta, type ResponseMeta } from "./response.js";
+export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 export type {
   License,
   LicenseAssignment,
   LicenseUpdate,
   Offer,
+  OpenEnum,
   SubscribedSku,
   Subscription,
   Upgrade,
@@ -63,6 +65,4 @@ export type {
   UpgradeResult,
   UserLicenseError,
   ValidationMode,
-  OpenEnum,
 } from "./schemas.js";
-export type { components, operations, paths } from "../generated/partner-center.js";

@@ -9,7 +9,13 @@ export const MAX_PAGES = 1000;
 
 interface Page<Item> {
   items: Item[];
-  links?: { next?: { uri?: string | undefined; headers?: Array<{ key?: string | undefined; value?: string | undefined }> | undefined } | undefined } | undefined;
+  links?:
+    | {
+        next?:
+          | { uri?: string | undefined; headers?: Array<{ key?: string | undefined; value?: string | undefined }> | undefined }
+          | undefined;
+      }
+    | undefined;
 }
 
 type FirstPage = Parameters<typeof send>[3];
@@ -33,7 +39,10 @@ export async function listAll<Item>(
     const next = nextPage(runtime.baseUrl, page.links.next, operation.name);
     // The page path is not a spec template, so it goes through openapi-fetch's untyped form.
     const get = runtime.raw.GET as unknown as (path: string, init: SendInit) => ReturnType<FirstPage>;
-    page = pageOf(await send(runtime, operation, call, (init) => get(next.path, { ...init, headers: { ...init.headers, ...next.headers } })), operation.name);
+    page = pageOf(
+      await send(runtime, operation, call, (init) => get(next.path, { ...init, headers: { ...init.headers, ...next.headers } })),
+      operation.name,
+    );
     items.push(...page.items);
   }
   return meta ? attachResponseMeta(items, meta) : items;
@@ -41,11 +50,16 @@ export async function listAll<Item>(
 
 // With `validation: "off"` nothing else has looked at the answer; a list without items is still not a list.
 function pageOf<Item>(page: Page<Item>, operation: string): Page<Item> {
-  if (!Array.isArray(page.items)) throw new UnexpectedResponseError(operation, 200, ["the answer has no items list"], getResponseMeta(page));
+  if (!Array.isArray(page.items))
+    throw new UnexpectedResponseError(operation, 200, ["the answer has no items list"], getResponseMeta(page));
   return page;
 }
 
-function nextPage(baseUrl: string, link: NonNullable<NonNullable<Page<unknown>["links"]>["next"]>, operation: string): { path: string; headers: Record<string, string> } {
+function nextPage(
+  baseUrl: string,
+  link: NonNullable<NonNullable<Page<unknown>["links"]>["next"]>,
+  operation: string,
+): { path: string; headers: Record<string, string> } {
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/+$/, "");
   const uri = link.uri ?? "";
@@ -59,7 +73,10 @@ function nextPage(baseUrl: string, link: NonNullable<NonNullable<Page<unknown>["
   const headers: Record<string, string> = {};
   for (const header of link.headers ?? []) {
     if (header.key?.toLowerCase() !== "ms-continuationtoken" || header.value === undefined) continue;
-    if (!/^[\t\x20-\x7e]*$/.test(header.value)) throw new UnexpectedResponseError(operation, 200, ["the next-page continuation token is not printable ASCII, so it cannot be sent back"]);
+    if (!/^[\t\x20-\x7e]*$/.test(header.value))
+      throw new UnexpectedResponseError(operation, 200, [
+        "the next-page continuation token is not printable ASCII, so it cannot be sent back",
+      ]);
     headers["MS-ContinuationToken"] = header.value;
   }
   return { path: target.pathname.slice(basePath.length) + target.search, headers };

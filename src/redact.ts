@@ -23,7 +23,6 @@ export function redactSecrets(text: string, secrets: readonly string[] = []): st
   return result;
 }
 
-
 /** "Name: message" of an error, redacted: what an auth error message may say about its cause. */
 export function describeError(error: unknown, secrets: readonly string[] = []): string {
   const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);

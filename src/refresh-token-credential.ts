@@ -6,6 +6,7 @@
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
 import {
+  type AuthenticationResult,
   ConfidentialClientApplication,
   type Configuration,
   type INetworkModule,
@@ -59,7 +60,9 @@ export class RefreshTokenCredential implements TokenCredential {
 
   constructor(options: RefreshTokenCredentialOptions) {
     const required = ["tenantId", "clientId", "clientSecret", "refreshToken"] as const;
-    const problems = required.filter((name) => typeof options[name] !== "string" || !options[name].trim()).map((name) => `${name} is empty`);
+    const problems = required
+      .filter((name) => typeof options[name] !== "string" || !options[name].trim())
+      .map((name) => `${name} is empty`);
     const authorityHost = (options.authorityHost ?? DEFAULT_AUTHORITY_HOST).replace(/\/+$/, "");
     // msal accepts only https authorities; saying so here beats an msal configuration error at the first call.
     if (!URL.canParse(authorityHost) || new URL(authorityHost).protocol !== "https:") problems.push("authorityHost must be an https URL");
@@ -95,7 +98,8 @@ export class RefreshTokenCredential implements TokenCredential {
   async #redeem(scopes: string[]): Promise<AccessToken> {
     // A new app (and so an empty in-memory cache) per redemption: the only refresh token in its cache afterwards
     // is the one this answer carried, and msal never answers from an earlier cached access token.
-    let app, result;
+    let app: ConfidentialClientApplication;
+    let result: AuthenticationResult | null;
     try {
       app = new ConfidentialClientApplication(this.#msalConfiguration());
       // forceCache: msal otherwise drops tokens of an account it has not cached, and we need the refresh token.
@@ -168,7 +172,12 @@ function entraEndpoints(authority: string): Record<string, string> {
 // msal-node lets the app replace its HTTP client (`system.networkClient`); this one sends through the given
 // fetch, with the same answer shape msal's own client produces (a body that is not JSON becomes an error).
 function fetchNetworkModule(fetchFn: typeof fetch): INetworkModule {
-  const send = async <T>(method: string, url: string, options: NetworkRequestOptions = {}, timeoutMs?: number): Promise<NetworkResponse<T>> => {
+  const send = async <T>(
+    method: string,
+    url: string,
+    options: NetworkRequestOptions = {},
+    timeoutMs?: number,
+  ): Promise<NetworkResponse<T>> => {
     const signal = timeoutMs ? AbortSignal.timeout(timeoutMs) : null;
     const response = await fetchFn(url, { method, headers: options.headers ?? {}, body: options.body ?? null, signal });
     const text = await response.text();
@@ -176,7 +185,10 @@ function fetchNetworkModule(fetchFn: typeof fetch): INetworkModule {
     try {
       body = JSON.parse(text);
     } catch {
-      body = { error: response.status >= 500 ? "server_error" : "client_error", error_description: `HTTP ${response.status} answer was not JSON` };
+      body = {
+        error: response.status >= 500 ? "server_error" : "client_error",
+        error_description: `HTTP ${response.status} answer was not JSON`,
+      };
     }
     return { status: response.status, headers: Object.fromEntries(response.headers), body: body as T };
   };

@@ -3,7 +3,7 @@
  * `maxRetries + 1` attempts (plus one after a token refresh), each a copy of the same Request, so the
  * MS-RequestId set once per call makes every repeat, writes included, idempotent.
  */
-import { AbortedError, NetworkError, TimeoutError, type RequestIds } from "./errors.js";
+import { AbortedError, NetworkError, type RequestIds, TimeoutError } from "./errors.js";
 import { redactSecrets, scrubError } from "./redact.js";
 
 /** How hard to retry; every field is optional and falls back to {@link DEFAULT_RETRY}. */
@@ -146,7 +146,10 @@ async function run(call: Call, settings: Settings): Promise<Response> {
   for (let attempts = 1; ; attempts += 1) {
     let step: Step | undefined;
     // Decided when the headers arrive, so that only the answer we return has its body read (see attempt).
-    const keepsBody = (response: Response): boolean => (step = nextStep(response, state, settings)).kind === "return";
+    const keepsBody = (response: Response): boolean => {
+      step = nextStep(response, state, settings);
+      return step.kind === "return";
+    };
     const result = await attempt(call, settings, { attempts, forceRefresh, keepsBody });
     forceRefresh = false;
     // A failure, in transit or while reading the body, is decided here.
@@ -172,8 +175,7 @@ type Outcome = Response | NetworkError | TimeoutError | AbortedError;
 function nextStep(result: Outcome, { retries, refreshed }: { retries: number; refreshed: boolean }, settings: Settings): Step {
   if (result instanceof Response && result.status === 401 && settings.refreshOn401 && !refreshed) return { kind: "refresh" };
   const answer = result instanceof Response ? { status: result.status } : { error: result };
-  const retryAfterMs =
-    result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
+  const retryAfterMs = result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
   const { maxRetries, maxRetryAfterMs } = settings.retry;
   const decision = retryDecision({ attempt: retries, maxRetries, ...answer, retryAfterMs, maxRetryAfterMs, handBack: settings.handBack });
   if (!decision.retry) return { kind: "return" };
@@ -196,7 +198,10 @@ async function attempt(
   // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
   await settings.authorize?.(headers, { forceRefresh, signal: call.signal });
   // Real tokens are long; a test's "t" is not worth cutting from every answer.
-  const credential = headers.get("Authorization")?.replace(/^\S+\s+/, "").trim();
+  const credential = headers
+    .get("Authorization")
+    ?.replace(/^\S+\s+/, "")
+    .trim();
   if (credential && credential.length >= 8) call.tokens.add(credential);
   if (call.signal.aborted) return aborted(call);
   const timeout = new AbortController();
@@ -307,7 +312,10 @@ async function withoutTokens(response: Response, tokens: ReadonlySet<string>): P
   });
   let cleanBody: string | undefined;
   if (response.body !== null) {
-    const text = await response.clone().text().catch(() => undefined);
+    const text = await response
+      .clone()
+      .text()
+      .catch(() => undefined);
     cleanBody = text === undefined ? undefined : cutFromBody(text, cut);
     if (cleanBody === text) cleanBody = undefined;
   }
@@ -317,7 +325,9 @@ async function withoutTokens(response: Response, tokens: ReadonlySet<string>): P
     await discard(response);
   }
   // `response.body` is read only now: clone() above replaced the stream the answer had.
-  return changed ? new Response(cleanBody ?? response.body, { status: response.status, statusText: response.statusText, headers }) : response;
+  return changed
+    ? new Response(cleanBody ?? response.body, { status: response.status, statusText: response.statusText, headers })
+    : response;
 }
 
 // JSON escapes (`\u0065yJ`, `\/`) could spell a token the plain search misses: then the decoded strings are searched.

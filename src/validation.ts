@@ -45,7 +45,10 @@ export const headerText = z
   .refine((value) => !BEYOND_LATIN1.test(value), { error: "must not contain characters beyond U+00FF (it is sent in an HTTP header)" });
 
 /** A positive whole number (a quantity). */
-export const positiveInteger = z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).positive({ error: "must be positive" });
+export const positiveInteger = z
+  .number({ error: "must be a number" })
+  .int({ error: "must be a whole number" })
+  .positive({ error: "must be positive" });
 
 /**
  * The per-call options every method takes last. Other keys are dropped from the parsed copy rather than
@@ -98,7 +101,11 @@ export const licenseChange = z
  * Checks `args` against `shape` (one schema per named argument) and returns the parsed values, or throws
  * an InvalidInputError naming the operation and every problem found.
  */
-export function validate<Shape extends z.ZodRawShape>(operation: string, shape: Shape, args: { [K in keyof Shape]: unknown }): z.output<z.ZodObject<Shape>> {
+export function validate<Shape extends z.ZodRawShape>(
+  operation: string,
+  shape: Shape,
+  args: { [K in keyof Shape]: unknown },
+): z.output<z.ZodObject<Shape>> {
   const result = z.object(shape).safeParse(args);
   if (result.success) return result.data;
   throw new InvalidInputError(operation, describeIssues(result.error.issues));

@@ -12,8 +12,13 @@ import { ids, staticCredential } from "./helpers.js";
 
 /** The seven operations of the spec, by operationId. */
 export type OperationId =
-  | "listSubscribedSkus" | "listUserLicenses" | "updateUserLicenses"
-  | "getSubscription" | "updateSubscription" | "listUpgrades" | "createUpgrade";
+  | "listSubscribedSkus"
+  | "listUserLicenses"
+  | "updateUserLicenses"
+  | "getSubscription"
+  | "updateSubscription"
+  | "listUpgrades"
+  | "createUpgrade";
 
 /** One answer as it goes on the wire. */
 export interface Answer {
@@ -69,7 +74,15 @@ const routes: ReadonlyArray<[string, OperationId, RegExp]> = [
 ];
 
 const sku = { id: ids.skuId, name: "Office 365 E3", skuPartNumber: "ENTERPRISEPACK", targetType: "User", licenseGroupId: "group1" };
-const plans = [{ id: "efb87545-963c-4e0d-99df-69c6916d9eb0", displayName: "Exchange Online (Plan 2)", serviceName: "EXCHANGE_S_ENTERPRISE", capabilityStatus: "Enabled", targetType: "User" }];
+const plans = [
+  {
+    id: "efb87545-963c-4e0d-99df-69c6916d9eb0",
+    displayName: "Exchange Online (Plan 2)",
+    serviceName: "EXCHANGE_S_ENTERPRISE",
+    capabilityStatus: "Enabled",
+    targetType: "User",
+  },
+];
 
 /** The subscription as the server holds it at the start, etag "etag-1": what `subscriptions.update` writes back. */
 export const initialSubscription = {
@@ -95,19 +108,42 @@ const collection = (items: unknown[]) => ({ totalCount: items.length, items, att
 
 // The normal answer of each operation, given the request body and the subscription's current etag.
 const successes: Record<OperationId, (body: Record<string, unknown>, etag: string) => { status: number; value: unknown }> = {
-  listSubscribedSkus: () => ({ status: 200, value: collection([{ availableUnits: 5, activeUnits: 25, consumedUnits: 20, productSku: sku, servicePlans: plans, capabilityStatus: "Enabled" }]) }),
+  listSubscribedSkus: () => ({
+    status: 200,
+    value: collection([
+      { availableUnits: 5, activeUnits: 25, consumedUnits: 20, productSku: sku, servicePlans: plans, capabilityStatus: "Enabled" },
+    ]),
+  }),
   listUserLicenses: () => ({ status: 200, value: collection([{ productSku: sku, servicePlans: plans }]) }),
   updateUserLicenses: (body) => ({
     status: 201,
-    value: { licensesToAssign: body.licensesToAssign ?? null, licensesToRemove: body.licensesToRemove ?? null, licenseWarnings: [], attributes: { objectType: "LicenseUpdate" } },
+    value: {
+      licensesToAssign: body.licensesToAssign ?? null,
+      licensesToRemove: body.licensesToRemove ?? null,
+      licenseWarnings: [],
+      attributes: { objectType: "LicenseUpdate" },
+    },
   }),
   getSubscription: (_, etag) => ({ status: 200, value: { ...initialSubscription, attributes: { etag, objectType: "Subscription" } } }),
   updateSubscription: (body, etag) => ({ status: 200, value: { ...body, attributes: { etag, objectType: "Subscription" } } }),
   listUpgrades: () => ({ status: 200, value: collection([eligibleUpgrade]) }),
-  createUpgrade: () => ({ status: 200, value: { sourceSubscriptionId: ids.subscriptionId, targetSubscriptionId: "b8f7c4a2-1111-4c1e-9d6e-000000000001", upgradeType: "upgrade_only", upgradeErrors: [], licenseErrors: [] } }),
+  createUpgrade: () => ({
+    status: 200,
+    value: {
+      sourceSubscriptionId: ids.subscriptionId,
+      targetSubscriptionId: "b8f7c4a2-1111-4c1e-9d6e-000000000001",
+      upgradeType: "upgrade_only",
+      upgradeErrors: [],
+      licenseErrors: [],
+    },
+  }),
 };
 
-const json = (status: number, value: unknown, headers: Record<string, string> = {}): Answer => ({ status, body: JSON.stringify(value), headers: { "Content-Type": "application/json", ...headers } });
+const json = (status: number, value: unknown, headers: Record<string, string> = {}): Answer => ({
+  status,
+  body: JSON.stringify(value),
+  headers: { "Content-Type": "application/json", ...headers },
+});
 
 function send(response: ServerResponse, answer: Answer): void {
   response.writeHead(answer.status, { ...answer.headers, "Content-Length": Buffer.byteLength(answer.body) }).end(answer.body);
@@ -121,26 +157,49 @@ function sendPart(response: ServerResponse, answer: Answer, fraction: number): v
   else response.flushHeaders();
 }
 
-const fault = (label: string, appliesWrite: boolean, serve: Fault["serve"], retryAfterMs?: number): Fault => ({ label, appliesWrite, serve, ...(retryAfterMs !== undefined && { retryAfterMs }) });
+const fault = (label: string, appliesWrite: boolean, serve: Fault["serve"], retryAfterMs?: number): Fault => ({
+  label,
+  appliesWrite,
+  serve,
+  ...(retryAfterMs !== undefined && { retryAfterMs }),
+});
 const serviceFault = (code: number, description: string) => ({ code, description, data: [], source: "PartnerCenter" });
 
 /** Builders for every fault the server can play. Those that apply a write break the answer after the service acted. */
 export const faults = {
   /** Any status with a JSON body (default: a service fault) and headers. */
   status: (status: number, options: { body?: unknown; headers?: Record<string, string> } = {}) =>
-    fault(`${status}`, false, ({ response }) => send(response, json(status, options.body ?? serviceFault(800003, "Try again later."), options.headers))),
+    fault(`${status}`, false, ({ response }) =>
+      send(response, json(status, options.body ?? serviceFault(800003, "Try again later."), options.headers)),
+    ),
   /** A status with `Retry-After: <seconds>`. */
   retryAfterSeconds: (status: number, seconds: number) =>
-    fault(`${status} Retry-After ${seconds}s`, false, ({ response }) => send(response, json(status, { statusCode: status, message: `Try again in ${seconds} seconds.` }, { "Retry-After": String(seconds) })), seconds * 1000),
+    fault(
+      `${status} Retry-After ${seconds}s`,
+      false,
+      ({ response }) =>
+        send(
+          response,
+          json(status, { statusCode: status, message: `Try again in ${seconds} seconds.` }, { "Retry-After": String(seconds) }),
+        ),
+      seconds * 1000,
+    ),
   /** A status with Retry-After as an HTTP date `ms` from the moment it is sent (whole seconds, so up to 1 s less). */
   retryAfterDate: (status: number, ms: number) =>
-    fault(`${status} Retry-After date`, false, ({ response }) => send(response, json(status, serviceFault(800003, "Busy."), { "Retry-After": new Date(Date.now() + ms).toUTCString() })), ms),
+    fault(
+      `${status} Retry-After date`,
+      false,
+      ({ response }) =>
+        send(response, json(status, serviceFault(800003, "Busy."), { "Retry-After": new Date(Date.now() + ms).toUTCString() })),
+      ms,
+    ),
   /** `count` 429s, each asking for `seconds` of patience. */
   tooManyRequests: (count: number, seconds: number): Fault[] => Array.from({ length: count }, () => faults.retryAfterSeconds(429, seconds)),
   /** The connection closes before a byte of the answer; the write, if any, was applied. */
   dropBeforeHeaders: () => fault("drop before headers", true, ({ response }) => response.socket?.end()),
   /** The success headers arrive, then the connection closes. */
-  dropAfterHeaders: () => fault("drop after headers", true, ({ response, success }) => (sendPart(response, success, 0), response.socket?.end())),
+  dropAfterHeaders: () =>
+    fault("drop after headers", true, ({ response, success }) => (sendPart(response, success, 0), response.socket?.end())),
   /** Half the success body arrives, then the connection closes. */
   dropMidBody: () => fault("drop mid-body", true, ({ response, success }) => (sendPart(response, success, 0.5), response.socket?.end())),
   /** No answer at all, ever (until the client gives up or the server closes). */
@@ -168,14 +227,28 @@ export const faults = {
   /** A proxy's HTML error page. */
   html: (status: number) =>
     fault(`HTML ${status}`, false, ({ response }) =>
-      send(response, { status, body: `<!DOCTYPE html><html><head><title>${status} ${STATUS_CODES[status]}</title></head><body><h1>${STATUS_CODES[status]}</h1></body></html>`, headers: { "Content-Type": "text/html" } }),
+      send(response, {
+        status,
+        body: `<!DOCTYPE html><html><head><title>${status} ${STATUS_CODES[status]}</title></head><body><h1>${STATUS_CODES[status]}</h1></body></html>`,
+        headers: { "Content-Type": "text/html" },
+      }),
     ),
   /** The success status and a body cut in half, with a Content-Length that matches the cut. */
-  truncatedJson: () => fault("truncated JSON", true, ({ response, success }) => send(response, { ...success, body: success.body.slice(0, success.body.length / 2) })),
+  truncatedJson: () =>
+    fault("truncated JSON", true, ({ response, success }) =>
+      send(response, { ...success, body: success.body.slice(0, success.body.length / 2) }),
+    ),
   /** The success status and a body that is not JSON (single quotes). */
-  malformedJson: () => fault("malformed JSON", true, ({ response, success }) => send(response, { ...success, body: success.body.replaceAll('"', "'") })),
+  malformedJson: () =>
+    fault("malformed JSON", true, ({ response, success }) => send(response, { ...success, body: success.body.replaceAll('"', "'") })),
   /** 401: the token expired. */
-  unauthorized: () => fault("401", false, ({ response }) => send(response, json(401, serviceFault(900421, "The access token has expired."), { "WWW-Authenticate": 'Bearer error="invalid_token"' }))),
+  unauthorized: () =>
+    fault("401", false, ({ response }) =>
+      send(
+        response,
+        json(401, serviceFault(900421, "The access token has expired."), { "WWW-Authenticate": 'Bearer error="invalid_token"' }),
+      ),
+    ),
   /** Someone else wrote the subscription first: its etag moves on and this request gets 400 code 2055. */
   staleEtag: () =>
     fault("2055 stale etag", false, ({ response, bumpEtag }) => {
@@ -229,11 +302,15 @@ export async function startFaultServer(): Promise<FaultServer> {
     if (stored) return { answer: stored, replayed: true };
     const body = request.body ? (JSON.parse(request.body) as Record<string, unknown>) : {};
     if (operation === "updateSubscription" && willApply) {
-      if (request.headers["if-match"] !== `"etag-${etagVersion}"`) return { answer: json(400, serviceFault(2055, "The etag is stale.")), replayed: false };
+      if (request.headers["if-match"] !== `"etag-${etagVersion}"`)
+        return { answer: json(400, serviceFault(2055, "The etag is stale.")), replayed: false };
       etagVersion += 1;
     }
     const { status, value } = successes[operation](body, `etag-${etagVersion}`);
-    const answer = json(status, value, { "MS-RequestId": key ?? "", "MS-CorrelationId": String(request.headers["ms-correlationid"] ?? "") });
+    const answer = json(status, value, {
+      "MS-RequestId": key ?? "",
+      "MS-CorrelationId": String(request.headers["ms-correlationid"] ?? ""),
+    });
     if (writes.has(operation) && willApply) {
       appliedWrites.set(key ?? `no-id-${requests.length}`, { operation, body: request.body });
       if (key !== undefined) storedAnswers.set(key, answer);
@@ -262,7 +339,16 @@ export async function startFaultServer(): Promise<FaultServer> {
       const method = incoming.method ?? "";
       const operation = routes.find(([verb, , pattern]) => verb === method && pattern.test(path))?.[1];
       const requestId = incoming.headers["ms-requestid"];
-      const recorded: RecordedRequest = { method, path, operation, headers: { ...incoming.headers }, body: Buffer.concat(chunks).toString(), requestId: typeof requestId === "string" ? requestId : undefined, receivedAt: Date.now(), answeredWith: "" };
+      const recorded: RecordedRequest = {
+        method,
+        path,
+        operation,
+        headers: { ...incoming.headers },
+        body: Buffer.concat(chunks).toString(),
+        requestId: typeof requestId === "string" ? requestId : undefined,
+        receivedAt: Date.now(),
+        answeredWith: "",
+      };
       requests.push(recorded);
       handle(recorded, response);
     });
@@ -311,20 +397,39 @@ export interface PublicMethod {
 
 const { customerId, userId, subscriptionId, skuId } = ids;
 const writes: ReadonlySet<OperationId> = new Set(["updateUserLicenses", "updateSubscription", "createUpgrade"]);
-const method = (name: string, target: OperationId, call: PublicMethod["call"], rereadsOnStaleEtag = false): PublicMethod =>
-  ({ name, target, write: writes.has(target), rereadsOnStaleEtag, call });
+const method = (name: string, target: OperationId, call: PublicMethod["call"], rereadsOnStaleEtag = false): PublicMethod => ({
+  name,
+  target,
+  write: writes.has(target),
+  rereadsOnStaleEtag,
+  call,
+});
 
 /** Every public method of the client, each with arguments the server accepts. */
 export const publicMethods: readonly PublicMethod[] = [
   method("licenses.listSubscribedSkus", "listSubscribedSkus", (pc, options) => pc.licenses.listSubscribedSkus(customerId, options)),
   method("licenses.listAssigned", "listUserLicenses", (pc, options) => pc.licenses.listAssigned(customerId, userId, options)),
-  method("licenses.update", "updateUserLicenses", (pc, options) => pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId, excludedPlans: plans.map((plan) => plan.id) }] }, options)),
+  method("licenses.update", "updateUserLicenses", (pc, options) =>
+    pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId, excludedPlans: plans.map((plan) => plan.id) }] }, options),
+  ),
   method("licenses.assign", "updateUserLicenses", (pc, options) => pc.licenses.assign(customerId, userId, skuId, options)),
   method("licenses.remove", "updateUserLicenses", (pc, options) => pc.licenses.remove(customerId, userId, [skuId], options)),
   method("subscriptions.get", "getSubscription", (pc, options) => pc.subscriptions.get(customerId, subscriptionId, options)),
-  method("subscriptions.update", "updateSubscription", (pc, options) => pc.subscriptions.update(customerId, { ...initialSubscription, friendlyName: "Sales" }, options)),
-  method("subscriptions.modify", "updateSubscription", (pc, options) => pc.subscriptions.modify(customerId, subscriptionId, (s) => ({ ...s, quantity: 30 }), options), true),
-  method("subscriptions.setAutoRenew", "updateSubscription", (pc, options) => pc.subscriptions.setAutoRenew(customerId, subscriptionId, false, options), true),
+  method("subscriptions.update", "updateSubscription", (pc, options) =>
+    pc.subscriptions.update(customerId, { ...initialSubscription, friendlyName: "Sales" }, options),
+  ),
+  method(
+    "subscriptions.modify",
+    "updateSubscription",
+    (pc, options) => pc.subscriptions.modify(customerId, subscriptionId, (s) => ({ ...s, quantity: 30 }), options),
+    true,
+  ),
+  method(
+    "subscriptions.setAutoRenew",
+    "updateSubscription",
+    (pc, options) => pc.subscriptions.setAutoRenew(customerId, subscriptionId, false, options),
+    true,
+  ),
   method("upgrades.list", "listUpgrades", (pc, options) => pc.upgrades.list(customerId, subscriptionId, options)),
   method("upgrades.perform", "createUpgrade", (pc, options) => pc.upgrades.perform(customerId, subscriptionId, eligibleUpgrade, options)),
 ];

@@ -30,7 +30,11 @@ const rate = z
   })
   .or(z.literal(false))
   .optional();
-const slots = z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(1024, { error: "must be at most 1024" });
+const slots = z
+  .number({ error: "must be a number" })
+  .int({ error: "must be a whole number" })
+  .min(1, { error: "must be at least 1" })
+  .max(1024, { error: "must be at most 1024" });
 const bulkOptions = z
   .object({
     concurrency: slots.optional(),
@@ -64,12 +68,23 @@ export function createLicenseBulkOperations(licenses: LicenseOperations) {
      * Applies many users' license changes, streaming: yields each item's result (value or typed error) as
      * it completes. Re-run only the failures by feeding them back in.
      */
-    bulkUpdate(items: Iterable<BulkLicenseItem> | AsyncIterable<BulkLicenseItem>, options?: BulkOptions): AsyncIterable<BulkResult<BulkLicenseItem, LicenseUpdate>> {
+    bulkUpdate(
+      items: Iterable<BulkLicenseItem> | AsyncIterable<BulkLicenseItem>,
+      options?: BulkOptions,
+    ): AsyncIterable<BulkResult<BulkLicenseItem, LicenseUpdate>> {
       checkRun("licenses.bulkUpdate", items, options);
-      return runBulk(items, {
-        customerOf,
-        run: (item, call) => licenses.update(item?.customerId, item?.userId, item?.update, { ...call, ...(item?.isKickInstantOn !== undefined && { isKickInstantOn: item.isKickInstantOn }) }),
-      }, options);
+      return runBulk(
+        items,
+        {
+          customerOf,
+          run: (item, call) =>
+            licenses.update(item?.customerId, item?.userId, item?.update, {
+              ...call,
+              ...(item?.isKickInstantOn !== undefined && { isKickInstantOn: item.isKickInstantOn }),
+            }),
+        },
+        options,
+      );
     },
   };
 }
@@ -78,9 +93,16 @@ export function createLicenseBulkOperations(licenses: LicenseOperations) {
 export function createSubscriptionBulkOperations(subscriptions: SubscriptionOperations) {
   return {
     /** Sets auto-renew on many subscriptions, streaming each result as it completes. */
-    bulkSetAutoRenew(items: Iterable<BulkAutoRenewItem> | AsyncIterable<BulkAutoRenewItem>, options?: BulkOptions): AsyncIterable<BulkResult<BulkAutoRenewItem, Subscription>> {
+    bulkSetAutoRenew(
+      items: Iterable<BulkAutoRenewItem> | AsyncIterable<BulkAutoRenewItem>,
+      options?: BulkOptions,
+    ): AsyncIterable<BulkResult<BulkAutoRenewItem, Subscription>> {
       checkRun("subscriptions.bulkSetAutoRenew", items, options);
-      return runBulk(items, { customerOf, run: (item, call) => subscriptions.setAutoRenew(item?.customerId, item?.subscriptionId, item?.enabled, call) }, options);
+      return runBulk(
+        items,
+        { customerOf, run: (item, call) => subscriptions.setAutoRenew(item?.customerId, item?.subscriptionId, item?.enabled, call) },
+        options,
+      );
     },
   };
 }

@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { type Runtime, send } from "../call.js";
-import { listAll } from "../paging.js";
 import type { CallOptions } from "../context.js";
-import { licenseSchemas, type License, type LicenseAssignment, type LicenseUpdate, type SubscribedSku } from "../schemas.js";
+import { listAll } from "../paging.js";
+import { type License, type LicenseAssignment, type LicenseUpdate, licenseSchemas, type SubscribedSku } from "../schemas.js";
 import { callOptions, guid, identifier, licenseAssignment, licenseChange, userId, validate } from "../validation.js";
 
 /** Filters for the license lists. */
@@ -29,13 +29,22 @@ const listOptions = z
   .loose()
   .optional()
   .and(callOptions);
-const updateOptions = z.object({ isKickInstantOn: z.boolean({ error: "must be a boolean" }).optional() }).loose().optional().and(callOptions);
+const updateOptions = z
+  .object({ isKickInstantOn: z.boolean({ error: "must be a boolean" }).optional() })
+  .loose()
+  .optional()
+  .and(callOptions);
 // One SKU id is taken as a list of one; a union would hide "at least one" behind zod's "Invalid input".
 const oneOrMore = <Item extends z.ZodType>(item: Item, what: string) =>
-  z.preprocess((value) => (typeof value === "string" ? [value] : value), z.array(item, { error: `must be ${what} or a list of them` }).min(1, { error: `must name at least one ${what}` }));
+  z.preprocess(
+    (value) => (typeof value === "string" ? [value] : value),
+    z.array(item, { error: `must be ${what} or a list of them` }).min(1, { error: `must name at least one ${what}` }),
+  );
 const skuList = oneOrMore(identifier, "SKU id");
 const assignments = oneOrMore(z.unknown(), "SKU id").pipe(
-  z.union([z.array(identifier), z.array(licenseAssignment)], { error: "must be SKU ids or license assignments, not a mix or anything else" }),
+  z.union([z.array(identifier), z.array(licenseAssignment)], {
+    error: "must be SKU ids or license assignments, not a mix or anything else",
+  }),
 );
 
 /** License operations: what a customer owns, what a user has, and changing it. */
@@ -76,10 +85,17 @@ export function createLicenseOperations(runtime: Runtime) {
 
     /** Licenses assigned to one user (object id or user principal name). Needs an App+User token. */
     async listAssigned(customerId: string, user: string, options?: LicenseListOptions): Promise<License[]> {
-      const input = validate("licenses.listAssigned", { customerId: guid, userId, options: listOptions }, { customerId, userId: user, options });
+      const input = validate(
+        "licenses.listAssigned",
+        { customerId: guid, userId, options: listOptions },
+        { customerId, userId: user, options },
+      );
       return listAll(runtime, { name: "licenses.listAssigned", schema: licenseSchemas.licenses }, options, (init) =>
         raw.GET("/customers/{customer_id}/users/{user_id}/licenses", {
-          params: { path: { customer_id: input.customerId, user_id: input.userId }, query: { licenseGroupIds: input.options?.licenseGroupIds } },
+          params: {
+            path: { customer_id: input.customerId, user_id: input.userId },
+            query: { licenseGroupIds: input.options?.licenseGroupIds },
+          },
           ...init,
         }),
       );
@@ -99,7 +115,12 @@ export function createLicenseOperations(runtime: Runtime) {
     },
 
     /** Assigns licenses: SKU ids (every plan) or assignments that leave some plans out. */
-    async assign(customerId: string, user: string, skuIdsOrAssignments: string | string[] | LicenseAssignment[], options?: CallOptions): Promise<LicenseUpdate> {
+    async assign(
+      customerId: string,
+      user: string,
+      skuIdsOrAssignments: string | string[] | LicenseAssignment[],
+      options?: CallOptions,
+    ): Promise<LicenseUpdate> {
       const input = validate(
         "licenses.assign",
         { customerId: guid, userId, licenses: assignments, options: callOptions },

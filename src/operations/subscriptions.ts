@@ -2,9 +2,9 @@ import { z } from "zod";
 import { type Runtime, send } from "../call.js";
 import type { CallOptions } from "../context.js";
 import { InvalidInputError, StaleEtagError, UnexpectedResponseError } from "../errors.js";
-import { getResponseMeta } from "../response.js";
 import { etagOf, ifMatchValue } from "../etag.js";
-import { subscriptionSchemas, type Subscription } from "../schemas.js";
+import { getResponseMeta } from "../response.js";
+import { type Subscription, subscriptionSchemas } from "../schemas.js";
 import { callOptions, describeIssues, guid, headerSafe, isJsonSafe, validate } from "../validation.js";
 
 /** Options of {@link SubscriptionOperations.modify}. */
@@ -19,14 +19,29 @@ export type SubscriptionChange = (subscription: Subscription) => Subscription | 
 const DEFAULT_MODIFY_ATTEMPTS = 3;
 
 const subscriptionInput = z
-  .object({
-    id: guid,
-    attributes: z.object({ etag: headerSafe("read the subscription first") }, { error: "must be the object read with the subscription (it holds the etag)" }).loose(),
-  }, { error: "must be a subscription object" })
+  .object(
+    {
+      id: guid,
+      attributes: z
+        .object(
+          { etag: headerSafe("read the subscription first") },
+          { error: "must be the object read with the subscription (it holds the etag)" },
+        )
+        .loose(),
+    },
+    { error: "must be a subscription object" },
+  )
   .loose()
   .refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
 const modifyOptions = z
-  .object({ maxAttempts: z.number({ error: "must be a number" }).int({ error: "must be a whole number" }).min(1, { error: "must be at least 1" }).max(10, { error: "must be at most 10" }).optional() })
+  .object({
+    maxAttempts: z
+      .number({ error: "must be a number" })
+      .int({ error: "must be a whole number" })
+      .min(1, { error: "must be at least 1" })
+      .max(10, { error: "must be at most 10" })
+      .optional(),
+  })
   .loose()
   .optional()
   .and(callOptions);
@@ -49,7 +64,13 @@ export function createSubscriptionOperations(runtime: Runtime) {
 
   // The one place a subscription is written. The whole object goes back (fields left out are reset by
   // the service), the etag stays in the body and goes, quoted, into If-Match.
-  function write(name: string, customerId: string, subscription: Subscription & { id: string }, etag: string, options: CallOptions | undefined) {
+  function write(
+    name: string,
+    customerId: string,
+    subscription: Subscription & { id: string },
+    etag: string,
+    options: CallOptions | undefined,
+  ) {
     return send(runtime, { name, schema: subscriptionSchemas.subscription }, options, (init) =>
       raw.PATCH("/customers/{customer_id}/subscriptions/{subscription_id}", {
         params: { path: { customer_id: customerId, subscription_id: subscription.id }, header: { "If-Match": ifMatchValue(etag) } },
@@ -59,7 +80,13 @@ export function createSubscriptionOperations(runtime: Runtime) {
     );
   }
 
-  async function modify(name: string, customerId: string, subscriptionId: string, change: SubscriptionChange, options: ModifyOptions | undefined): Promise<Subscription> {
+  async function modify(
+    name: string,
+    customerId: string,
+    subscriptionId: string,
+    change: SubscriptionChange,
+    options: ModifyOptions | undefined,
+  ): Promise<Subscription> {
     const attempts = options?.maxAttempts ?? DEFAULT_MODIFY_ATTEMPTS;
     const shared = { signal: options?.signal, correlationId: options?.correlationId };
     for (let attempt = 1; ; attempt += 1) {
@@ -71,10 +98,20 @@ export function createSubscriptionOperations(runtime: Runtime) {
       // logical call and needs a new id, or the service would replay the stale answer.
       const requestId = attempt === 1 ? options?.requestId : undefined;
       const etag = etagOf(next) ?? etagOf(current);
-      if (etag === undefined) throw new UnexpectedResponseError(name, 200, ["the subscription was read without attributes.etag, so it cannot be updated safely"], getResponseMeta(current));
+      if (etag === undefined)
+        throw new UnexpectedResponseError(
+          name,
+          200,
+          ["the subscription was read without attributes.etag, so it cannot be updated safely"],
+          getResponseMeta(current),
+        );
       // The change is the caller's code: what it made is checked like any input before it is sent.
       const checked = subscriptionInput.safeParse({ ...next, attributes: { ...next.attributes, etag } });
-      if (!checked.success) throw new InvalidInputError(name, describeIssues(checked.error.issues).map((problem) => `the changed subscription's ${problem}`));
+      if (!checked.success)
+        throw new InvalidInputError(
+          name,
+          describeIssues(checked.error.issues).map((problem) => `the changed subscription's ${problem}`),
+        );
       try {
         return await write(name, customerId, next, etag, { ...shared, requestId });
       } catch (error) {
@@ -86,7 +123,11 @@ export function createSubscriptionOperations(runtime: Runtime) {
   return {
     /** Reads one subscription; `attributes.etag` is what an update needs. */
     async get(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Subscription> {
-      const input = validate("subscriptions.get", { customerId: guid, subscriptionId: guid, options: callOptions }, { customerId, subscriptionId, options });
+      const input = validate(
+        "subscriptions.get",
+        { customerId: guid, subscriptionId: guid, options: callOptions },
+        { customerId, subscriptionId, options },
+      );
       return read("subscriptions.get", input.customerId, input.subscriptionId, options);
     },
 
@@ -95,15 +136,30 @@ export function createSubscriptionOperations(runtime: Runtime) {
      * throws StaleEtagError (use `modify` to re-read and re-apply automatically).
      */
     async update(customerId: string, subscription: Subscription, options?: CallOptions): Promise<Subscription> {
-      const input = validate("subscriptions.update", { customerId: guid, subscription: subscriptionInput, options: callOptions }, { customerId, subscription, options });
-      return write("subscriptions.update", input.customerId, { ...subscription, id: input.subscription.id }, input.subscription.attributes.etag, options);
+      const input = validate(
+        "subscriptions.update",
+        { customerId: guid, subscription: subscriptionInput, options: callOptions },
+        { customerId, subscription, options },
+      );
+      return write(
+        "subscriptions.update",
+        input.customerId,
+        { ...subscription, id: input.subscription.id },
+        input.subscription.attributes.etag,
+        options,
+      );
     },
 
     /** Reads the subscription, applies `change`, writes it back; on a stale etag reads again and re-applies. */
     async modify(customerId: string, subscriptionId: string, change: SubscriptionChange, options?: ModifyOptions): Promise<Subscription> {
       const input = validate(
         "subscriptions.modify",
-        { customerId: guid, subscriptionId: guid, change: z.custom<SubscriptionChange>((value) => typeof value === "function", { error: "must be a function" }), options: modifyOptions },
+        {
+          customerId: guid,
+          subscriptionId: guid,
+          change: z.custom<SubscriptionChange>((value) => typeof value === "function", { error: "must be a function" }),
+          options: modifyOptions,
+        },
         { customerId, subscriptionId, change, options },
       );
       return modify("subscriptions.modify", input.customerId, input.subscriptionId, change, options);
@@ -116,7 +172,13 @@ export function createSubscriptionOperations(runtime: Runtime) {
         { customerId: guid, subscriptionId: guid, enabled: z.boolean({ error: "must be true or false" }), options: modifyOptions },
         { customerId, subscriptionId, enabled, options },
       );
-      return modify("subscriptions.setAutoRenew", input.customerId, input.subscriptionId, (subscription) => ({ ...subscription, autoRenewEnabled: input.enabled }), options);
+      return modify(
+        "subscriptions.setAutoRenew",
+        input.customerId,
+        input.subscriptionId,
+        (subscription) => ({ ...subscription, autoRenewEnabled: input.enabled }),
+        options,
+      );
     },
   };
 }

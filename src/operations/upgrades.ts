@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { type Runtime, send } from "../call.js";
-import { listAll } from "../paging.js";
 import type { CallOptions } from "../context.js";
 import { UpgradeRejectedError } from "../errors.js";
+import { listAll } from "../paging.js";
 import { getResponseMeta } from "../response.js";
-import { upgradeSchemas, type Upgrade, type UpgradeResult } from "../schemas.js";
+import { type Upgrade, type UpgradeResult, upgradeSchemas } from "../schemas.js";
 import { callOptions, guid, isJsonSafe, positiveInteger, validate } from "../validation.js";
 
 /** Options of {@link UpgradeOperations.perform}. */
@@ -13,7 +13,20 @@ export interface PerformUpgradeOptions extends CallOptions {
   quantity?: number;
 }
 
-const upgradeInput = z.object({ targetOffer: z.object({ id: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }) }, { error: "must be the target offer from upgrades.list" }).loose() }, { error: "must be an Upgrade from upgrades.list" }).loose().refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
+const upgradeInput = z
+  .object(
+    {
+      targetOffer: z
+        .object(
+          { id: z.string({ error: "must be a string" }).min(1, { error: "must not be empty" }) },
+          { error: "must be the target offer from upgrades.list" },
+        )
+        .loose(),
+    },
+    { error: "must be an Upgrade from upgrades.list" },
+  )
+  .loose()
+  .refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
 const performOptions = z.object({ quantity: positiveInteger.optional() }).loose().optional().and(callOptions);
 
 /** Upgrade operations for legacy license-based subscriptions. */
@@ -25,7 +38,11 @@ export function createUpgradeOperations(runtime: Runtime) {
   return {
     /** The offers the subscription can move to, each with whether it is eligible and why not. */
     async list(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Upgrade[]> {
-      const input = validate("upgrades.list", { customerId: guid, subscriptionId: guid, options: callOptions }, { customerId, subscriptionId, options });
+      const input = validate(
+        "upgrades.list",
+        { customerId: guid, subscriptionId: guid, options: callOptions },
+        { customerId, subscriptionId, options },
+      );
       return listAll(runtime, { name: "upgrades.list", schema: upgradeSchemas.upgrades }, options, (init) =>
         raw.GET("/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", {
           params: { path: { customer_id: input.customerId, subscription_id: input.subscriptionId } },

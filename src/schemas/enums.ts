@@ -76,7 +76,10 @@ export function enumField<const Name extends string>(names: readonly Name[], mod
 }
 
 /** An enum field sent as an integer or a string, normalised to its snake_case name. */
-export function normalizedEnumField<const Name extends string>(names: readonly Name[], mode: CheckingMode): z.ZodType<OpenEnum<Name>, string | number> {
+export function normalizedEnumField<const Name extends string>(
+  names: readonly Name[],
+  mode: CheckingMode,
+): z.ZodType<OpenEnum<Name>, string | number> {
   return z
     .union([z.int(), z.string()], { error: "expected an integer or a string" })
     .transform((value) => normalizeEnum(names, value))

@@ -34,12 +34,24 @@ function buildLicenses(mode: CheckingMode) {
     attributes,
   });
   const license = openObject({ servicePlans: z.array(servicePlan).optional(), productSku: productSku.optional(), attributes });
-  return { productSku, servicePlan, subscribedSku, subscribedSkus: collectionOf(subscribedSku), license, licenses: collectionOf(license), ...buildLicenseUpdate(mode) };
+  return {
+    productSku,
+    servicePlan,
+    subscribedSku,
+    subscribedSkus: collectionOf(subscribedSku),
+    license,
+    licenses: collectionOf(license),
+    ...buildLicenseUpdate(mode),
+  };
 }
 
 function buildLicenseUpdate(mode: CheckingMode) {
   const licenseAssignment = openObject({ skuId: z.string(), excludedPlans: z.array(z.string()).nullable().optional() });
-  const licenseWarning = openObject({ code: z.string().optional(), message: z.string().optional(), servicePlans: z.array(z.string()).optional() });
+  const licenseWarning = openObject({
+    code: z.string().optional(),
+    message: z.string().optional(),
+    servicePlans: z.array(z.string()).optional(),
+  });
   // The service sends null for a list it left alone.
   const licenseUpdate = openObject({
     licensesToAssign: z.array(licenseAssignment).nullable().optional(),

@@ -24,7 +24,9 @@ export interface ResponseSchema<T, S extends z.ZodType = z.ZodType<T>> {
 }
 
 /** Builds a group of schemas in both checking modes, keyed as the builder returns them. */
-export function inBothModes<B extends Record<string, z.ZodType>>(build: (mode: CheckingMode) => B): { [K in keyof B]: ResponseSchema<z.output<B[K]>, B[K]> } {
+export function inBothModes<B extends Record<string, z.ZodType>>(
+  build: (mode: CheckingMode) => B,
+): { [K in keyof B]: ResponseSchema<z.output<B[K]>, B[K]> } {
   const lenient = build("lenient");
   const strict = build("strict");
   const entries = Object.keys(lenient).map((key) => [key, { lenient: lenient[key], strict: strict[key] }]);

@@ -45,9 +45,17 @@ export const MAX_DEPTH = 100;
  * const result = parseResponse("Subscription", await response.json(), "lenient");
  * if (!result.ok) throw new Error(result.problems.join("\n"));
  */
-export function parseResponse<Name extends ResponseSchemaName>(schema: Name, body: unknown, mode?: ValidationMode): ParseResult<ResponseOf<Name>>;
+export function parseResponse<Name extends ResponseSchemaName>(
+  schema: Name,
+  body: unknown,
+  mode?: ValidationMode,
+): ParseResult<ResponseOf<Name>>;
 export function parseResponse<T>(schema: ResponseSchema<T> | z.ZodType<T>, body: unknown, mode?: ValidationMode): ParseResult<T>;
-export function parseResponse(schema: ResponseSchemaName | ResponseSchema<unknown> | z.ZodType, body: unknown, mode: ValidationMode = "lenient"): ParseResult<unknown> {
+export function parseResponse(
+  schema: ResponseSchemaName | ResponseSchema<unknown> | z.ZodType,
+  body: unknown,
+  mode: ValidationMode = "lenient",
+): ParseResult<unknown> {
   if (mode === "off") return { ok: true, value: body };
   if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, problems: [`(body): nested deeper than ${MAX_DEPTH} levels`] };
   const resolved = typeof schema === "string" ? responseSchemas[schema] : schema;

@@ -7,11 +7,22 @@ import { type CheckingMode, inBothModes, openObject } from "./modes.js";
 const link = commonSchemas.link.lenient.optional();
 const refundOption = openObject({ type: z.string().optional(), expiresAt: z.string().optional() });
 const productType = openObject({ id: z.string().optional(), displayName: z.string().optional() });
-const subscriptionLinks = openObject({ offer: link, entitlement: link, parentSubscription: link, product: link, sku: link, availability: link, self: link });
+const subscriptionLinks = openObject({
+  offer: link,
+  entitlement: link,
+  parentSubscription: link,
+  product: link,
+  sku: link,
+  availability: link,
+  self: link,
+});
 // The etag goes back, quoted, in If-Match, and writes accept printable ASCII only there: an etag with control
 // characters or anything beyond ASCII would make every write of the subscription fail before it is sent.
 const subscriptionAttributes = openObject({
-  etag: z.string().regex(/^[\x20-\x7e]*$/, { error: "must be printable ASCII (it goes back in If-Match)" }).optional(),
+  etag: z
+    .string()
+    .regex(/^[\x20-\x7e]*$/, { error: "must be printable ASCII (it goes back in If-Match)" })
+    .optional(),
   objectType: z.string().optional(),
 });
 

@@ -10,7 +10,15 @@ const text = z.string().optional();
 const flag = z.boolean().optional();
 const count = z.int().optional();
 const strings = z.array(z.string()).optional();
-const offerCategory = openObject({ id: text, name: text, rank: count, locale: text, country: text, links: commonSchemas.resourceLinks.lenient.optional(), attributes });
+const offerCategory = openObject({
+  id: text,
+  name: text,
+  rank: count,
+  locale: text,
+  country: text,
+  links: commonSchemas.resourceLinks.lenient.optional(),
+  attributes,
+});
 const offerProduct = openObject({ id: text, name: text, unit: text });
 const offerLinks = openObject({ learnMore: link, self: link, next: link, previous: link });
 
@@ -58,10 +66,21 @@ function offerShape(mode: CheckingMode) {
 function buildUpgrades(mode: CheckingMode) {
   const offer = openObject(offerShape(mode));
   const upgradeType = normalizedEnumField(UPGRADE_TYPES, mode).optional();
-  const upgradeError = openObject({ code: normalizedEnumField(UPGRADE_ERROR_CODES, mode).optional(), description: text, additionalDetails: z.string().nullable().optional(), attributes });
+  const upgradeError = openObject({
+    code: normalizedEnumField(UPGRADE_ERROR_CODES, mode).optional(),
+    description: text,
+    additionalDetails: z.string().nullable().optional(),
+    attributes,
+  });
   const upgradeErrors = z.array(upgradeError).nullable().optional();
   const upgrade = openObject({ targetOffer: offer.optional(), upgradeType, isEligible: flag, quantity: count, upgradeErrors, attributes });
-  const userLicenseError = openObject({ userObjectId: text, name: text, email: text, errors: z.array(commonSchemas.serviceFault[mode]).optional(), attributes });
+  const userLicenseError = openObject({
+    userObjectId: text,
+    name: text,
+    email: text,
+    errors: z.array(commonSchemas.serviceFault[mode]).optional(),
+    attributes,
+  });
   const upgradeResult = openObject({
     sourceSubscriptionId: text,
     targetSubscriptionId: text,
@@ -70,7 +89,17 @@ function buildUpgrades(mode: CheckingMode) {
     licenseErrors: z.array(userLicenseError).nullable().optional(),
     attributes,
   });
-  return { offerCategory, offerProduct, offerLinks, offer, upgradeError, upgrade, upgrades: collectionOf(upgrade), userLicenseError, upgradeResult };
+  return {
+    offerCategory,
+    offerProduct,
+    offerLinks,
+    offer,
+    upgradeError,
+    upgrade,
+    upgrades: collectionOf(upgrade),
+    userLicenseError,
+    upgradeResult,
+  };
 }
 
 /** Upgrade paths and upgrade results (answers of `pc.upgrades`). */

@@ -22,14 +22,16 @@ const calls: Record<string, Call> = {
       body: { licensesToAssign: [{ skuId: ids.skuId }] },
       headers,
     }),
-  getSubscription: (headers) => pc.GET("/customers/{customer_id}/subscriptions/{subscription_id}", { params: { path: subscription }, headers }),
+  getSubscription: (headers) =>
+    pc.GET("/customers/{customer_id}/subscriptions/{subscription_id}", { params: { path: subscription }, headers }),
   updateSubscription: (headers) =>
     pc.PATCH("/customers/{customer_id}/subscriptions/{subscription_id}", {
       params: { path: subscription, header: { "If-Match": '"etag-1"' } },
       body: { id: ids.subscriptionId, autoRenewEnabled: false, attributes: { etag: "etag-1" } },
       headers,
     }),
-  listUpgrades: (headers) => pc.GET("/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", { params: { path: subscription }, headers }),
+  listUpgrades: (headers) =>
+    pc.GET("/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", { params: { path: subscription }, headers }),
   createUpgrade: (headers) =>
     pc.POST("/customers/{customer_id}/subscriptions/{subscription_id}/upgrades", {
       params: { path: subscription },

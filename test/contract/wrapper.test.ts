@@ -43,7 +43,12 @@ describe("contract: licenses", () => {
   });
 
   test("update assigns and removes in one change", async () => {
-    const result = await pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId, excludedPlans: ["efb87545-963c-4e0d-99df-69c6916d9eb0"] }] }, { isKickInstantOn: true });
+    const result = await pc.licenses.update(
+      customerId,
+      userId,
+      { licensesToAssign: [{ skuId, excludedPlans: ["efb87545-963c-4e0d-99df-69c6916d9eb0"] }] },
+      { isKickInstantOn: true },
+    );
     expect(result.licensesToAssign?.[0]?.skuId).toBe(skuId);
     expect(recorder.requests[0]!.url).toContain("isKickInstantOn=true");
   });
@@ -85,10 +90,16 @@ describe("contract: subscriptions", () => {
   });
 
   test("modify reads, applies the change and writes the whole subscription", async () => {
-    const updated = await pc.subscriptions.modify(customerId, subscriptionId, (subscription) => ({ ...subscription, friendlyName: "Sales team" }));
+    const updated = await pc.subscriptions.modify(customerId, subscriptionId, (subscription) => ({
+      ...subscription,
+      friendlyName: "Sales team",
+    }));
     expect(updated.autoRenewEnabled).toBe(false);
     expect(recorder.requests.map((request) => request.method)).toEqual(["GET", "PATCH"]);
-    expect(await recorder.requests[1]!.json()).toMatchObject({ friendlyName: "Sales team", scheduledNextTermInstructions: { quantity: 1 } });
+    expect(await recorder.requests[1]!.json()).toMatchObject({
+      friendlyName: "Sales team",
+      scheduledNextTermInstructions: { quantity: 1 },
+    });
   });
 
   test("setAutoRenew re-reads and re-applies after a stale etag", async () => {
@@ -123,7 +134,10 @@ describe("contract: upgrades", () => {
     recorder.prefer("code=200, example=upgradedWithErrors", "POST");
     const error = await pc.upgrades.perform(customerId, subscriptionId, upgrade!).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UpgradeRejectedError);
-    expect((error as UpgradeRejectedError).result).toMatchObject({ upgradeErrors: [{ code: "concurrency_conflicts" }], licenseErrors: [{ email: "adele@contoso.onmicrosoft.com" }] });
+    expect((error as UpgradeRejectedError).result).toMatchObject({
+      upgradeErrors: [{ code: "concurrency_conflicts" }],
+      licenseErrors: [{ email: "adele@contoso.onmicrosoft.com" }],
+    });
   });
 });
 

@@ -7,7 +7,7 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { describe, expect, test, vi } from "vitest";
 import { AbortedError } from "../../src/index.js";
-import { clientOf, type FaultServer, faults, publicMethods, type PublicMethod, startFaultServer } from "../fault-server.js";
+import { clientOf, type FaultServer, faults, type PublicMethod, publicMethods, startFaultServer } from "../fault-server.js";
 
 // Long enough that only the signal can end the call early: a timeout or the wait itself would take this long.
 const waitMs = 1000;
@@ -33,7 +33,10 @@ function withServer(run: (server: FaultServer) => Promise<void>): () => Promise<
 /** Starts the call, aborts it once `ready` holds, and says how long the call took to end after the abort. */
 async function abortWhen(server: FaultServer, method: PublicMethod, ready: () => boolean) {
   const controller = new AbortController();
-  const pending = method.call(clientOf(server, options), { signal: controller.signal }).then(() => undefined, (error: unknown) => error);
+  const pending = method.call(clientOf(server, options), { signal: controller.signal }).then(
+    () => undefined,
+    (error: unknown) => error,
+  );
   await vi.waitFor(() => expect(ready()).toBe(true), { interval: 5, timeout: waitMs });
   const abortedAt = Date.now();
   controller.abort();

@@ -54,37 +54,49 @@ function slowCredential() {
   return credential;
 }
 
-test("asks a slow credential once for a thousand concurrent calls that all need a token", async () => {
-  const credential = slowCredential();
-  const pc = clientOf(server, { credential });
-  // Every method that does not contend for one subscription's etag, in turn.
-  const methods = publicMethods.filter((method) => method.target !== "updateSubscription");
-  const results = await Promise.allSettled(Array.from({ length: callCount }, (_, index) => methods[index % methods.length]!.call(pc, {})));
-  figures.tokenRequests = credential.calls;
-  expect(results.filter((result) => result.status === "rejected")).toEqual([]);
-  expect(credential.calls).toBe(1);
-  expect(new Set(server.requests.map((request) => request.headers.authorization))).toEqual(new Set(["Bearer slow-token"]));
-}, testTimeoutMs);
+test(
+  "asks a slow credential once for a thousand concurrent calls that all need a token",
+  async () => {
+    const credential = slowCredential();
+    const pc = clientOf(server, { credential });
+    // Every method that does not contend for one subscription's etag, in turn.
+    const methods = publicMethods.filter((method) => method.target !== "updateSubscription");
+    const results = await Promise.allSettled(
+      Array.from({ length: callCount }, (_, index) => methods[index % methods.length]!.call(pc, {})),
+    );
+    figures.tokenRequests = credential.calls;
+    expect(results.filter((result) => result.status === "rejected")).toEqual([]);
+    expect(credential.calls).toBe(1);
+    expect(new Set(server.requests.map((request) => request.headers.authorization))).toEqual(new Set(["Bearer slow-token"]));
+  },
+  testTimeoutMs,
+);
 
-test("finishes a thousand concurrent reads and writes while a fifth of the requests fail with 503", async () => {
-  const random = seededRandom(20_240_604);
-  server.script("any", () => (random() < failureRate ? faults.status(503) : undefined));
-  const pc = clientOf(server, { retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 30_000 });
-  const [read, assign] = ["licenses.listSubscribedSkus", "licenses.assign"].map((name) => publicMethods.find((method) => method.name === name)!);
-  const calls = Array.from({ length: callCount }, (_, index) => (index % 2 === 0 ? read! : assign!));
-  const results = await Promise.allSettled(calls.map((method) => method.call(pc, {})));
+test(
+  "finishes a thousand concurrent reads and writes while a fifth of the requests fail with 503",
+  async () => {
+    const random = seededRandom(20_240_604);
+    server.script("any", () => (random() < failureRate ? faults.status(503) : undefined));
+    const pc = clientOf(server, { retry: { maxRetries: 10, baseDelayMs: 1, maxDelayMs: 5 }, timeoutMs: 30_000 });
+    const [read, assign] = ["licenses.listSubscribedSkus", "licenses.assign"].map(
+      (name) => publicMethods.find((method) => method.name === name)!,
+    );
+    const calls = Array.from({ length: callCount }, (_, index) => (index % 2 === 0 ? read! : assign!));
+    const results = await Promise.allSettled(calls.map((method) => method.call(pc, {})));
 
-  const succeeded = results.flatMap((result) => (result.status === "fulfilled" ? [result.value as object] : []));
-  const writeCalls = calls.filter((method) => method.write).length;
-  figures.succeeded = succeeded.length;
-  figures.duplicateWrites = server.appliedWrites.size - writeCalls;
-  expect(succeeded).toHaveLength(callCount);
-  // The faults really happened: about a fifth of all requests.
-  const failed = server.requests.filter((request) => request.answeredWith === "503").length;
-  expect(failed / server.requests.length).toBeGreaterThan(failureRate / 2);
-  // One id per logical call: the ids the answers echo are all different, and the server saw no other id.
-  const echoed = new Set(succeeded.map((result) => getResponseMeta(result)?.requestId));
-  expect(echoed.size).toBe(callCount);
-  expect(new Set(server.requests.map((request) => request.requestId))).toEqual(echoed);
-  expect(server.appliedWrites.size).toBe(writeCalls);
-}, testTimeoutMs);
+    const succeeded = results.flatMap((result) => (result.status === "fulfilled" ? [result.value as object] : []));
+    const writeCalls = calls.filter((method) => method.write).length;
+    figures.succeeded = succeeded.length;
+    figures.duplicateWrites = server.appliedWrites.size - writeCalls;
+    expect(succeeded).toHaveLength(callCount);
+    // The faults really happened: about a fifth of all requests.
+    const failed = server.requests.filter((request) => request.answeredWith === "503").length;
+    expect(failed / server.requests.length).toBeGreaterThan(failureRate / 2);
+    // One id per logical call: the ids the answers echo are all different, and the server saw no other id.
+    const echoed = new Set(succeeded.map((result) => getResponseMeta(result)?.requestId));
+    expect(echoed.size).toBe(callCount);
+    expect(new Set(server.requests.map((request) => request.requestId))).toEqual(echoed);
+    expect(server.appliedWrites.size).toBe(writeCalls);
+  },
+  testTimeoutMs,
+);

@@ -15,11 +15,12 @@ import {
   TooManyRequestsError,
   UnexpectedResponseError,
 } from "../../src/index.js";
-import { clientOf, type Fault, faults, publicMethods, type PublicMethod, type RecordedRequest, startFaultServer } from "../fault-server.js";
+import { clientOf, type Fault, faults, type PublicMethod, publicMethods, type RecordedRequest, startFaultServer } from "../fault-server.js";
 import { staticCredential } from "../helpers.js";
 
 const retry = { maxRetries: 2, baseDelayMs: 1, maxDelayMs: 5, maxRetryAfterMs: 2000 };
-const timeoutMs = 200;
+// Long enough that a loaded CI machine answers a healthy attempt in time; short enough to keep hangs cheap.
+const timeoutMs = 500;
 // Slack for scheduling on a loaded machine (five cases run at once); the bound stays far below a hang.
 const marginMs = 1000;
 const everyAttempt = retry.maxRetries + 1;
@@ -47,18 +48,36 @@ interface Scenario {
 }
 
 const always = (make: () => Fault): Fault[] => Array.from({ length: everyAttempt }, make);
-const succeeds = (attempts: number, more: Partial<Expectation> = {}) => (): Expectation => ({ attempts, ...more });
-const fails = (error: ErrorClass, attempts: number, fields?: Record<string, unknown>) => (): Expectation => ({ error, attempts, ...(fields && { fields }) });
+const succeeds =
+  (attempts: number, more: Partial<Expectation> = {}) =>
+  (): Expectation => ({ attempts, ...more });
+const fails = (error: ErrorClass, attempts: number, fields?: Record<string, unknown>) => (): Expectation => ({
+  error,
+  attempts,
+  ...(fields && { fields }),
+});
 
 const scenarios: Scenario[] = [
   { name: "503 once", faults: [faults.status(503)], expect: succeeds(2) },
   { name: "503 with Retry-After in seconds", faults: [faults.retryAfterSeconds(503, 1)], expect: succeeds(2, { waitsMs: 1000 }) },
   { name: "503 with Retry-After as an HTTP date", faults: [faults.retryAfterDate(503, 1500)], expect: succeeds(2) },
   { name: "429 storm within maxRetryAfterMs", faults: faults.tooManyRequests(2, 1), expect: succeeds(3, { waitsMs: 2000 }) },
-  { name: "429 storm past maxRetries", faults: faults.tooManyRequests(everyAttempt, 0), expect: fails(TooManyRequestsError, everyAttempt, { status: 429, retryAfterMs: 0 }) },
-  { name: "429 asking for more than maxRetryAfterMs", faults: faults.tooManyRequests(1, 3), expect: fails(TooManyRequestsError, 1, { retryAfterMs: 3000 }) },
+  {
+    name: "429 storm past maxRetries",
+    faults: faults.tooManyRequests(everyAttempt, 0),
+    expect: fails(TooManyRequestsError, everyAttempt, { status: 429, retryAfterMs: 0 }),
+  },
+  {
+    name: "429 asking for more than maxRetryAfterMs",
+    faults: faults.tooManyRequests(1, 3),
+    expect: fails(TooManyRequestsError, 1, { retryAfterMs: 3000 }),
+  },
   { name: "connection dropped before headers once", faults: [faults.dropBeforeHeaders()], expect: succeeds(2) },
-  { name: "connection dropped before headers every time", faults: always(faults.dropBeforeHeaders), expect: fails(NetworkError, everyAttempt) },
+  {
+    name: "connection dropped before headers every time",
+    faults: always(faults.dropBeforeHeaders),
+    expect: fails(NetworkError, everyAttempt),
+  },
   { name: "connection dropped after headers once", faults: [faults.dropAfterHeaders()], expect: succeeds(2) },
   { name: "connection dropped mid-body once", faults: [faults.dropMidBody()], expect: succeeds(2) },
   { name: "connection dropped mid-body every time", faults: always(faults.dropMidBody), expect: fails(NetworkError, everyAttempt) },
@@ -67,16 +86,33 @@ const scenarios: Scenario[] = [
   { name: "slow body", faults: [faults.slowBody()], expect: succeeds(1) },
   { name: "body stalled every time", faults: always(faults.stalledBody), expect: fails(TimeoutError, everyAttempt) },
   { name: "empty 2xx", faults: [faults.emptySuccess()], expect: fails(UnexpectedResponseError, 1, { problems: ["the body was empty"] }) },
-  { name: "empty 503 every time", faults: always(() => faults.emptyError(503)), expect: fails(ServerError, everyAttempt, { status: 503, description: "the error body was empty" }) },
+  {
+    name: "empty 503 every time",
+    faults: always(() => faults.emptyError(503)),
+    expect: fails(ServerError, everyAttempt, { status: 503, description: "the error body was empty" }),
+  },
   { name: "HTML 502 once", faults: [faults.html(502)], expect: succeeds(2) },
-  { name: "HTML 502 every time", faults: always(() => faults.html(502)), expect: fails(ServerError, everyAttempt, { status: 502, description: 'the error body was an HTML page ("502 Bad Gateway")' }) },
-  { name: "truncated JSON 2xx", faults: [faults.truncatedJson()], expect: fails(UnexpectedResponseError, 1, { problems: [expect.stringContaining("not valid JSON")] }) },
-  { name: "malformed JSON 2xx", faults: [faults.malformedJson()], expect: fails(UnexpectedResponseError, 1, { problems: [expect.stringContaining("not valid JSON")] }) },
+  {
+    name: "HTML 502 every time",
+    faults: always(() => faults.html(502)),
+    expect: fails(ServerError, everyAttempt, { status: 502, description: 'the error body was an HTML page ("502 Bad Gateway")' }),
+  },
+  {
+    name: "truncated JSON 2xx",
+    faults: [faults.truncatedJson()],
+    expect: fails(UnexpectedResponseError, 1, { problems: [expect.stringContaining("not valid JSON")] }),
+  },
+  {
+    name: "malformed JSON 2xx",
+    faults: [faults.malformedJson()],
+    expect: fails(UnexpectedResponseError, 1, { problems: [expect.stringContaining("not valid JSON")] }),
+  },
   { name: "401 once", faults: [faults.unauthorized()], expect: succeeds(2, { tokenRequests: 2 }) },
   {
     name: "2055 stale etag once",
     faults: [faults.staleEtag()],
-    expect: (method) => (method.rereadsOnStaleEtag ? { attempts: 2, calls: 2 } : { error: StaleEtagError, attempts: 1, fields: { status: 400, code: 2055 } }),
+    expect: (method) =>
+      method.rereadsOnStaleEtag ? { attempts: 2, calls: 2 } : { error: StaleEtagError, attempts: 1, fields: { status: 400, code: 2055 } },
   },
   { name: "404, never retried", faults: [faults.status(404)], expect: fails(NotFoundError, 1, { status: 404 }) },
 ];
@@ -98,7 +134,10 @@ async function play(method: PublicMethod, scenario: Scenario) {
     const credential = staticCredential();
     const pc = clientOf(server, { credential, retry, timeoutMs });
     const startedAt = Date.now();
-    const error = await method.call(pc, {}).then(() => undefined, (caught: unknown) => caught);
+    const error = await method.call(pc, {}).then(
+      () => undefined,
+      (caught: unknown) => caught,
+    );
     return { error, elapsedMs: Date.now() - startedAt, tokenRequests: credential.calls, server, leftOpen: await server.settle() };
   } finally {
     await server.close();
@@ -121,7 +160,9 @@ beforeAll(() => void process.on("unhandledRejection", collect));
 afterAll(() => {
   process.off("unhandledRejection", collect);
   expect(unhandled).toEqual([]);
-  console.log(`fault matrix: ${publicMethods.length} methods x ${scenarios.length} faults = ${casesRun} cases, duplicate writes: ${duplicateWrites}`);
+  console.log(
+    `fault matrix: ${publicMethods.length} methods x ${scenarios.length} faults = ${casesRun} cases, duplicate writes: ${duplicateWrites}`,
+  );
 });
 
 /** The expected outcome in words, for the test's name. */

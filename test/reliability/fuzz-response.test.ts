@@ -83,31 +83,119 @@ const status = fc.oneof(
 );
 
 const HUGE_AND_WRONG: unknown[] = [
-  0, -1, 1.5, -0.000001, 1e308, -1e308, 2 ** 53 + 2, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER, "", "x", "12", true, false, [], {}, [null], { items: [] },
-  "hibernating", "UPGRADE_ONLY", "UpgradeWithLicenseTransfer", "upgrade-only", 99, -7, "group9", "tenant", "User ", "Monthly", "weekly",
+  0,
+  -1,
+  1.5,
+  -0.000001,
+  1e308,
+  -1e308,
+  2 ** 53 + 2,
+  Number.MAX_SAFE_INTEGER,
+  Number.MIN_SAFE_INTEGER,
+  "",
+  "x",
+  "12",
+  true,
+  false,
+  [],
+  {},
+  [null],
+  { items: [] },
+  "hibernating",
+  "UPGRADE_ONLY",
+  "UpgradeWithLicenseTransfer",
+  "upgrade-only",
+  99,
+  -7,
+  "group9",
+  "tenant",
+  "User ",
+  "Monthly",
+  "weekly",
 ];
-const NASTY_TEXT = ["\r\n", "e\r\nX-Injected: 1", "\u0000", "\ud800", "\u2713", "ü", " ", "\t", "\u007f", "x".repeat(20_000), "<script>", "%0d%0a", "\\", '"'];
+const NASTY_TEXT = [
+  "\r\n",
+  "e\r\nX-Injected: 1",
+  "\u0000",
+  "\ud800",
+  "\u2713",
+  "ü",
+  " ",
+  "\t",
+  "\u007f",
+  "x".repeat(20_000),
+  "<script>",
+  "%0d%0a",
+  "\\",
+  '"',
+];
 
 const mutation: fc.Arbitrary<Mutation> = fc.record({
   at: fc.nat(),
-  kind: fc.constantFrom<Mutation["kind"]>("delete", "delete", "null", "replace", "replace", "string", "string", "etag", "etag", "deep", "deepExtra", "deepExtra", "extra"),
-  replacement: fc.oneof(fc.constantFrom(...HUGE_AND_WRONG), fc.jsonValue({ maxDepth: 3 }), fc.constantFrom(...NASTY_TEXT), fc.string({ unit: "binary", maxLength: 6 })),
+  kind: fc.constantFrom<Mutation["kind"]>(
+    "delete",
+    "delete",
+    "null",
+    "replace",
+    "replace",
+    "string",
+    "string",
+    "etag",
+    "etag",
+    "deep",
+    "deepExtra",
+    "deepExtra",
+    "extra",
+  ),
+  replacement: fc.oneof(
+    fc.constantFrom(...HUGE_AND_WRONG),
+    fc.jsonValue({ maxDepth: 3 }),
+    fc.constantFrom(...NASTY_TEXT),
+    fc.string({ unit: "binary", maxLength: 6 }),
+  ),
   depth: fc.oneof(fc.integer({ min: 2, max: 120 }), fc.integer({ min: 5_000, max: 20_000 })),
 });
 const mutations = fc.array(mutation, { minLength: 1, maxLength: 4 });
 
 const TEXTS = [
-  "", " ", "\n\n", "null", "true", "0", "-0", "1e999", '""', '"items"', "[]", "{}", "[{}]", '{"items":null}', '{"items":{}}', '{"items":[null]}',
-  "\ufeff{}", "{\"totalCount\":1,\"items\":[{", "{'items':[]}", "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>",
-  "<html><body>Service Unavailable</body></html>", "undefined", "NaN", "{\"__proto__\":{\"items\":[]}}", "{\"items\":[],\"items\":7}",
-  "[".repeat(50_000), "{\"a\":".repeat(10_000),
+  "",
+  " ",
+  "\n\n",
+  "null",
+  "true",
+  "0",
+  "-0",
+  "1e999",
+  '""',
+  '"items"',
+  "[]",
+  "{}",
+  "[{}]",
+  '{"items":null}',
+  '{"items":{}}',
+  '{"items":[null]}',
+  "\ufeff{}",
+  '{"totalCount":1,"items":[{',
+  "{'items':[]}",
+  "<!DOCTYPE html><html><head><title>502 Bad Gateway</title></head></html>",
+  "<html><body>Service Unavailable</body></html>",
+  "undefined",
+  "NaN",
+  '{"__proto__":{"items":[]}}',
+  '{"items":[],"items":7}',
+  "[".repeat(50_000),
+  '{"a":'.repeat(10_000),
 ];
 
 /** Error bodies of every shape the service (and what stands before it) sends, and some it does not. */
 const fault = fc.oneof(
   fc.record(
     {
-      code: fc.oneof(fc.integer(), fc.string(), fc.constantFrom<unknown>(60012, "60012", " 900316 ", 900309, 2055, "2055", 800002, null, [], 1.5, 1e308)),
+      code: fc.oneof(
+        fc.integer(),
+        fc.string(),
+        fc.constantFrom<unknown>(60012, "60012", " 900316 ", 900309, 2055, "2055", 800002, null, [], 1.5, 1e308),
+      ),
       description: fc.oneof(fc.string({ unit: "binary" }), fc.constantFrom<unknown>(null, 7, "", "   ", ["a"], "x".repeat(20_000))),
       data: fc.oneof(fc.array(fc.string()), fc.array(fc.anything({ maxDepth: 1 })), fc.constantFrom<unknown>(null, "data", {})),
       source: fc.oneof(fc.string(), fc.constantFrom<unknown>(null, 1)),
@@ -119,27 +207,55 @@ const fault = fc.oneof(
 
 // Next-page links: relative and absolute ones under the base URL, and ones that lead elsewhere.
 const NEXT_URIS = [
-  `/customers/${ids.customerId}/subscribedskus?seek=2`, "customers/next?seek=3", `${GLOBAL_BASE_URL}/customers/next?seek=4`, "/customers/%2e%2e/%2e%2e/x",
-  "https://api.partnercenter.microsoft.com/v2/customers", "http://api.partnercenter.microsoft.com/v1/customers", "https://evil.example/v1/customers",
-  "//evil.example/v1/customers", "https://api.partnercenter.microsoft.com.evil.example/v1/x", "https://user:pw@api.partnercenter.microsoft.com/v1/x",
-  "javascript:alert(1)", "/../../etc/passwd", "", "?seek=5", "#x", "\\evil.example\\v1",
+  `/customers/${ids.customerId}/subscribedskus?seek=2`,
+  "customers/next?seek=3",
+  `${GLOBAL_BASE_URL}/customers/next?seek=4`,
+  "/customers/%2e%2e/%2e%2e/x",
+  "https://api.partnercenter.microsoft.com/v2/customers",
+  "http://api.partnercenter.microsoft.com/v1/customers",
+  "https://evil.example/v1/customers",
+  "//evil.example/v1/customers",
+  "https://api.partnercenter.microsoft.com.evil.example/v1/x",
+  "https://user:pw@api.partnercenter.microsoft.com/v1/x",
+  "javascript:alert(1)",
+  "/../../etc/passwd",
+  "",
+  "?seek=5",
+  "#x",
+  "\\evil.example\\v1",
 ];
 // Continuation tokens with other controls or characters beyond U+00FF are pinned under "known bugs" below.
 const knownTokenBug = (token: string) => /[^\t\r\n\0\x20-\x7e\x80-\xff]/.test(token);
 const TOKENS = ["c2Vlaz0y", "", " spaced ", "\r\nX-Injected: 1", "a\u0000b", "a\rb", "ü", "x".repeat(10_000)];
 const paged = fc.record({
-  uri: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...NEXT_URIS) }, fc.string({ unit: "binary", maxLength: 20 }), fc.constantFrom<unknown>(null, 7, {})),
-  token: fc.oneof({ weight: 4, arbitrary: fc.constantFrom(...TOKENS) }, fc.string({ unit: "binary", maxLength: 10 }).filter((token) => !knownTokenBug(token)), fc.constantFrom<unknown>(undefined, null, 7)),
+  uri: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...NEXT_URIS) },
+    fc.string({ unit: "binary", maxLength: 20 }),
+    fc.constantFrom<unknown>(null, 7, {}),
+  ),
+  token: fc.oneof(
+    { weight: 4, arbitrary: fc.constantFrom(...TOKENS) },
+    fc.string({ unit: "binary", maxLength: 10 }).filter((token) => !knownTokenBug(token)),
+    fc.constantFrom<unknown>(undefined, null, 7),
+  ),
   mutations: fc.array(mutation, { maxLength: 1 }),
 });
 
 const bodySpec: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 6, arbitrary: fc.constant({ kind: "example" as const }) },
   { weight: 8, arbitrary: mutations.map((list) => ({ kind: "mutated" as const, mutations: list })) },
-  { weight: 2, arbitrary: fc.tuple(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), fc.array(mutation, { maxLength: 1 })).map(([at, list]) => ({ kind: "truncated" as const, at, mutations: list })) },
+  {
+    weight: 2,
+    arbitrary: fc
+      .tuple(fc.double({ min: 0, max: 1, noNaN: true, maxExcluded: true }), fc.array(mutation, { maxLength: 1 }))
+      .map(([at, list]) => ({ kind: "truncated" as const, at, mutations: list })),
+  },
   { weight: 2, arbitrary: fc.json({ maxDepth: 3 }).map((text) => ({ kind: "json" as const, text })) },
   { weight: 1, arbitrary: fc.jsonValue({ maxDepth: 3, stringUnit: "binary" }).map((value) => ({ kind: "value" as const, value })) },
-  { weight: 1, arbitrary: fc.anything({ maxDepth: 3, withNullPrototype: true, withDate: true }).map((value) => ({ kind: "value" as const, value })) },
+  {
+    weight: 1,
+    arbitrary: fc.anything({ maxDepth: 3, withNullPrototype: true, withDate: true }).map((value) => ({ kind: "value" as const, value })),
+  },
   { weight: 1, arbitrary: fc.uint8Array({ maxLength: 300 }).map((bytes) => ({ kind: "bytes" as const, bytes })) },
   { weight: 2, arbitrary: fc.constantFrom(...TEXTS).map((text) => ({ kind: "text" as const, text })) },
   { weight: 2, arbitrary: fault.map((value) => ({ kind: "fault" as const, fault: value })) },
@@ -147,14 +263,35 @@ const bodySpec: fc.Arbitrary<BodySpec> = fc.oneof(
   { weight: 3, arbitrary: paged.map((page) => ({ kind: "paged" as const, ...page })) },
 );
 
-const RETRY_AFTER = ["0", "1", "30", "-1", "1.5", "abc", "Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 2100 23:59:59 GMT", "99999999999", ""];
+const RETRY_AFTER = [
+  "0",
+  "1",
+  "30",
+  "-1",
+  "1.5",
+  "abc",
+  "Wed, 21 Oct 2015 07:28:00 GMT",
+  "Fri, 31 Dec 2100 23:59:59 GMT",
+  "99999999999",
+  "",
+];
 /** `arbitrary`'s value in `percent` % of the cases, else undefined. */
-const sometimes = <T>(arbitrary: fc.Arbitrary<T>, percent: number) => fc.oneof({ weight: percent, arbitrary }, { weight: 100 - percent, arbitrary: fc.constant(undefined) });
+const sometimes = <T>(arbitrary: fc.Arbitrary<T>, percent: number) =>
+  fc.oneof({ weight: percent, arbitrary }, { weight: 100 - percent, arbitrary: fc.constant(undefined) });
 const headers: fc.Arbitrary<Record<string, string>> = fc
   .record({
-    "Content-Type": sometimes(fc.constantFrom("application/json", "application/json; charset=utf-8", "text/html", "text/plain", "application/octet-stream"), 80),
+    "Content-Type": sometimes(
+      fc.constantFrom("application/json", "application/json; charset=utf-8", "text/html", "text/plain", "application/octet-stream"),
+      80,
+    ),
     "Retry-After": sometimes(fc.constantFrom(...RETRY_AFTER), 30),
-    "MS-RequestId": sometimes(fc.oneof(fc.uuid(), fc.string({ maxLength: 40 }).filter((value) => /^[\x20-\x7e]*$/.test(value))), 50),
+    "MS-RequestId": sometimes(
+      fc.oneof(
+        fc.uuid(),
+        fc.string({ maxLength: 40 }).filter((value) => /^[\x20-\x7e]*$/.test(value)),
+      ),
+      50,
+    ),
     // Says "no body" whatever follows: openapi-fetch then reads none.
     "Content-Length": sometimes(fc.constant("0"), 5),
   })
@@ -223,7 +360,12 @@ function mutate(body: unknown, list: readonly Mutation[]): { value: unknown; dee
         break;
       case "deepExtra": {
         // An unknown field, which the open schemas keep unchecked, holding a deep nesting.
-        const holder = isContainer(target[place.key]) && !Array.isArray(target[place.key]) ? (target[place.key] as Record<string, unknown>) : Array.isArray(place.parent) ? undefined : target;
+        const holder =
+          isContainer(target[place.key]) && !Array.isArray(target[place.key])
+            ? (target[place.key] as Record<string, unknown>)
+            : Array.isArray(place.parent)
+              ? undefined
+              : target;
         if (holder !== undefined && holder !== root) {
           holder[`unknownDeep${deep.length}`] = `${DEEP}${deep.length}`;
           deep.push(change.depth);
@@ -231,7 +373,8 @@ function mutate(body: unknown, list: readonly Mutation[]): { value: unknown; dee
         break;
       }
       case "extra":
-        if (isContainer(target[place.key]) && !Array.isArray(target[place.key])) (target[place.key] as Record<string, unknown>)[`unknownField${change.at % 7}`] = change.replacement;
+        if (isContainer(target[place.key]) && !Array.isArray(target[place.key]))
+          (target[place.key] as Record<string, unknown>)[`unknownField${change.at % 7}`] = change.replacement;
         else target[place.key] = [target[place.key], change.replacement];
         break;
     }
@@ -280,8 +423,10 @@ function bodyText(spec: BodySpec, base: unknown): string | Uint8Array<ArrayBuffe
     }
     case "large": {
       const copy = structuredClone(base) as { items?: unknown[] };
-      if (Array.isArray(copy.items)) copy.items = Array.from({ length: spec.copies }, (_, index) => copy.items![index % Math.max(copy.items!.length, 1)] ?? {});
-      else (copy as Record<string, unknown>).padding = Array.from({ length: spec.copies }, (_, index) => ({ index, text: "x".repeat(100) }));
+      if (Array.isArray(copy.items))
+        copy.items = Array.from({ length: spec.copies }, (_, index) => copy.items![index % Math.max(copy.items!.length, 1)] ?? {});
+      else
+        (copy as Record<string, unknown>).padding = Array.from({ length: spec.copies }, (_, index) => ({ index, text: "x".repeat(100) }));
       return JSON.stringify(copy);
     }
   }
@@ -294,7 +439,13 @@ function toResponse(spec: AnswerSpec, base: unknown): Response {
 
 /** An unchanged example under a 2xx: the one answer every operation must accept. */
 function isPristine(spec: AnswerSpec): boolean {
-  return spec.body.kind === "example" && spec.status >= 200 && spec.status < 300 && !NULL_BODY_STATUSES.has(spec.status) && spec.headers["Content-Length"] === undefined;
+  return (
+    spec.body.kind === "example" &&
+    spec.status >= 200 &&
+    spec.status < 300 &&
+    !NULL_BODY_STATUSES.has(spec.status) &&
+    spec.headers["Content-Length"] === undefined
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -315,17 +466,72 @@ interface Operation {
 const licenseUpdate = () => ["LicenseUpdateCreated"];
 const readWrite = (method: string) => [method === "GET" ? "SubscriptionWithEtag" : "SubscriptionPatched"];
 const operations: Operation[] = [
-  { name: "licenses.listSubscribedSkus", call: (pc) => pc.licenses.listSubscribedSkus(ids.customerId, { licenseGroupIds: ["group1"] }), examples: () => ["SubscribedSkuCollection"], returnsList: true },
-  { name: "licenses.listAssigned", call: (pc) => pc.licenses.listAssigned(ids.customerId, ids.userPrincipalName), examples: () => ["LicenseCollection"], returnsList: true },
-  { name: "licenses.update", call: (pc) => pc.licenses.update(ids.customerId, ids.userId, { licensesToAssign: [{ skuId: ids.skuId }] }), examples: licenseUpdate, returnsList: false },
-  { name: "licenses.assign", call: (pc) => pc.licenses.assign(ids.customerId, ids.userId, ids.skuId), examples: licenseUpdate, returnsList: false },
-  { name: "licenses.remove", call: (pc) => pc.licenses.remove(ids.customerId, ids.userId, [ids.skuId]), examples: licenseUpdate, returnsList: false },
-  { name: "subscriptions.get", call: (pc) => pc.subscriptions.get(ids.customerId, ids.subscriptionId), examples: () => ["SubscriptionWithEtag"], returnsList: false },
-  { name: "subscriptions.update", call: (pc) => pc.subscriptions.update(ids.customerId, { ...subscription, autoRenewEnabled: false }), examples: () => ["SubscriptionPatched"], returnsList: false },
-  { name: "subscriptions.modify", call: (pc) => pc.subscriptions.modify(ids.customerId, ids.subscriptionId, (current) => ({ ...current, quantity: 2 })), examples: readWrite, returnsList: false },
-  { name: "subscriptions.setAutoRenew", call: (pc) => pc.subscriptions.setAutoRenew(ids.customerId, ids.subscriptionId, false), examples: readWrite, returnsList: false },
-  { name: "upgrades.list", call: (pc) => pc.upgrades.list(ids.customerId, ids.subscriptionId), examples: () => ["UpgradeCollection"], returnsList: true },
-  { name: "upgrades.perform", call: (pc) => pc.upgrades.perform(ids.customerId, ids.subscriptionId, upgrade, { quantity: 5 }), examples: () => ["UpgradeResultSuccess", "UpgradeResultWithErrors"], returnsList: false },
+  {
+    name: "licenses.listSubscribedSkus",
+    call: (pc) => pc.licenses.listSubscribedSkus(ids.customerId, { licenseGroupIds: ["group1"] }),
+    examples: () => ["SubscribedSkuCollection"],
+    returnsList: true,
+  },
+  {
+    name: "licenses.listAssigned",
+    call: (pc) => pc.licenses.listAssigned(ids.customerId, ids.userPrincipalName),
+    examples: () => ["LicenseCollection"],
+    returnsList: true,
+  },
+  {
+    name: "licenses.update",
+    call: (pc) => pc.licenses.update(ids.customerId, ids.userId, { licensesToAssign: [{ skuId: ids.skuId }] }),
+    examples: licenseUpdate,
+    returnsList: false,
+  },
+  {
+    name: "licenses.assign",
+    call: (pc) => pc.licenses.assign(ids.customerId, ids.userId, ids.skuId),
+    examples: licenseUpdate,
+    returnsList: false,
+  },
+  {
+    name: "licenses.remove",
+    call: (pc) => pc.licenses.remove(ids.customerId, ids.userId, [ids.skuId]),
+    examples: licenseUpdate,
+    returnsList: false,
+  },
+  {
+    name: "subscriptions.get",
+    call: (pc) => pc.subscriptions.get(ids.customerId, ids.subscriptionId),
+    examples: () => ["SubscriptionWithEtag"],
+    returnsList: false,
+  },
+  {
+    name: "subscriptions.update",
+    call: (pc) => pc.subscriptions.update(ids.customerId, { ...subscription, autoRenewEnabled: false }),
+    examples: () => ["SubscriptionPatched"],
+    returnsList: false,
+  },
+  {
+    name: "subscriptions.modify",
+    call: (pc) => pc.subscriptions.modify(ids.customerId, ids.subscriptionId, (current) => ({ ...current, quantity: 2 })),
+    examples: readWrite,
+    returnsList: false,
+  },
+  {
+    name: "subscriptions.setAutoRenew",
+    call: (pc) => pc.subscriptions.setAutoRenew(ids.customerId, ids.subscriptionId, false),
+    examples: readWrite,
+    returnsList: false,
+  },
+  {
+    name: "upgrades.list",
+    call: (pc) => pc.upgrades.list(ids.customerId, ids.subscriptionId),
+    examples: () => ["UpgradeCollection"],
+    returnsList: true,
+  },
+  {
+    name: "upgrades.perform",
+    call: (pc) => pc.upgrades.perform(ids.customerId, ids.subscriptionId, upgrade, { quantity: 5 }),
+    examples: () => ["UpgradeResultSuccess", "UpgradeResultWithErrors"],
+    returnsList: false,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -363,7 +569,8 @@ const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
 
 function describeError(error: unknown): string {
-  if (error instanceof Error) return `${error.constructor.name} (${error.name}): ${error.message.slice(0, 300)}\n${error.stack?.split("\n").slice(1, 6).join("\n")}`;
+  if (error instanceof Error)
+    return `${error.constructor.name} (${error.name}): ${error.message.slice(0, 300)}\n${error.stack?.split("\n").slice(1, 6).join("\n")}`;
   return `a non-Error: ${String(error)}`;
 }
 
@@ -416,7 +623,9 @@ async function runCase(subject: Operation, mode: "lenient" | "strict", answers: 
     return;
   }
   stats.other += 1;
-  throw new Error(`${subject.name} (${mode}) ended in neither a result, a ServiceError nor an UnexpectedResponseError: ${describeError(error)}`);
+  throw new Error(
+    `${subject.name} (${mode}) ended in neither a result, a ServiceError nor an UnexpectedResponseError: ${describeError(error)}`,
+  );
 }
 
 beforeAll(() => {
@@ -435,7 +644,11 @@ describe("response fuzzing", () => {
     "%s ends in a parsed result, a ServiceError or an UnexpectedResponseError, in lenient and strict mode",
     async (_, subject) => {
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom("lenient" as const, "strict" as const), fc.array(answer, { minLength: 1, maxLength: 4 }), (mode, answers) => runCase(subject, mode, answers)),
+        fc.asyncProperty(
+          fc.constantFrom("lenient" as const, "strict" as const),
+          fc.array(answer, { minLength: 1, maxLength: 4 }),
+          (mode, answers) => runCase(subject, mode, answers),
+        ),
         { numRuns: RUNS_PER_OPERATION },
       );
     },
@@ -467,7 +680,12 @@ describe("response fuzzing", () => {
 describe("found by fuzzing", () => {
   test("a next-page continuation token no HTTP header can carry ends in UnexpectedResponseError", async () => {
     for (const token of ["\u2713", "a\u0001b"]) {
-      const page: AnswerSpec = { status: 200, body: { kind: "paged", uri: "/customers/next?seek=2", token, mutations: [] }, headers: {}, exampleIndex: 0 };
+      const page: AnswerSpec = {
+        status: 200,
+        body: { kind: "paged", uri: "/customers/next?seek=2", token, mutations: [] },
+        headers: {},
+        exampleIndex: 0,
+      };
       script = [page];
       served = [];
       strayed = [];

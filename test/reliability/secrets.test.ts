@@ -92,7 +92,12 @@ function renderings(value: unknown): Array<[string, string]> {
     }
   })();
   return [
-    ...(value instanceof Error ? ([["message", value.message], ["stack", String(value.stack)]] as Array<[string, string]>) : []),
+    ...(value instanceof Error
+      ? ([
+          ["message", value.message],
+          ["stack", String(value.stack)],
+        ] as Array<[string, string]>)
+      : []),
     ["JSON.stringify", json],
     ["util.inspect", inspect(value, { depth: Infinity, showHidden: true })],
     ["String", String(value)],
@@ -109,7 +114,8 @@ function chain(subject: unknown): Array<[string, unknown]> {
     links.push([path, value]);
     if (typeof value !== "object" || value === null) return;
     if ("cause" in value) visit(value.cause, `${path}.cause`, depth + 1);
-    if (value instanceof AggregateError) value.errors.forEach((inner: unknown, index) => visit(inner, `${path}.errors[${index}]`, depth + 1));
+    if (value instanceof AggregateError)
+      value.errors.forEach((inner: unknown, index) => visit(inner, `${path}.errors[${index}]`, depth + 1));
   };
   visit(subject, "error", 0);
   return links;
@@ -118,7 +124,9 @@ function chain(subject: unknown): Array<[string, unknown]> {
 /** Counts a scenario and checks every rendering of the subject (an error, a credential) and of each cause. */
 function expectNoSecrets(name: string, subject: unknown): void {
   scenarios += 1;
-  const problems = chain(subject).flatMap(([path, link]) => renderings(link).flatMap(([how, text]) => check(`${name}: ${how}(${path})`, text)));
+  const problems = chain(subject).flatMap(([path, link]) =>
+    renderings(link).flatMap(([how, text]) => check(`${name}: ${how}(${path})`, text)),
+  );
   expect(problems).toEqual([]);
 }
 
@@ -309,7 +317,11 @@ describe("output capture", () => {
     console.info("(secrets test: output capture probe)");
     process.stdout.write("(secrets test: output capture probe)\n");
     process.stderr.write("(secrets test: output capture probe)\n");
-    expect(output.slice(before)).toEqual(["(secrets test: output capture probe)", "(secrets test: output capture probe)\n", "(secrets test: output capture probe)\n"]);
+    expect(output.slice(before)).toEqual([
+      "(secrets test: output capture probe)",
+      "(secrets test: output capture probe)\n",
+      "(secrets test: output capture probe)\n",
+    ]);
   });
 });
 
@@ -319,22 +331,27 @@ describe("every ServiceError status keeps the canaries out while the service ech
       name: "400 (BadRequestError)",
       type: BadRequestError,
       call: (pc: PartnerCenterClient) => pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId }] }),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 400, echoFault(request, 400017, "The request is invalid.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 400, echoFault(request, 400017, "The request is invalid.")),
       check: (error: unknown) =>
         // The service's words stay; only the credential goes.
-        expect((error as BadRequestError).description).toBe("The request is invalid. Request had Authorization: Bearer [redacted]; token [redacted]"),
+        expect((error as BadRequestError).description).toBe(
+          "The request is invalid. Request had Authorization: Bearer [redacted]; token [redacted]",
+        ),
     },
     {
       name: "400 code 60012 (LicenseQuotaExceededError)",
       type: LicenseQuotaExceededError,
       call: (pc: PartnerCenterClient) => pc.licenses.assign(customerId, userId, skuId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 400, echoFault(request, 60012, "No licenses available for SKU.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 400, echoFault(request, 60012, "No licenses available for SKU.")),
     },
     {
       name: "400 code 900316 (PartnerTokenNotAllowedError)",
       type: PartnerTokenNotAllowedError,
       call: (pc: PartnerCenterClient) => pc.licenses.listSubscribedSkus(customerId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 400, echoFault(request, 900316, "Partner tokens are not allowed.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 400, echoFault(request, 900316, "Partner tokens are not allowed.")),
     },
     {
       name: "400 code 2055 (StaleEtagError)",
@@ -353,7 +370,8 @@ describe("every ServiceError status keeps the canaries out while the service ech
       name: "403 code 900309 (ConditionalAccessBlockedError)",
       type: ConditionalAccessBlockedError,
       call: (pc: PartnerCenterClient) => pc.licenses.listAssigned(customerId, userId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 403, echoFault(request, 900309, "Blocked by Conditional Access.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 403, echoFault(request, 900309, "Blocked by Conditional Access.")),
     },
     {
       name: "403 (ForbiddenError)",
@@ -365,26 +383,34 @@ describe("every ServiceError status keeps the canaries out while the service ech
       name: "404 (NotFoundError)",
       type: NotFoundError,
       call: (pc: PartnerCenterClient) => pc.subscriptions.get(customerId, subscriptionId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 404, echoFault(request, 800002, "Subscription not found.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 404, echoFault(request, 800002, "Subscription not found.")),
     },
     {
       name: "409 (ConflictError)",
       type: ConflictError,
       call: (pc: PartnerCenterClient) => pc.upgrades.perform(customerId, subscriptionId, upgrade),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 409, echoFault(request, 800060, "Operation in progress.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 409, echoFault(request, 800060, "Operation in progress.")),
     },
     {
       name: "412 (StaleEtagError)",
       type: StaleEtagError,
       call: (pc: PartnerCenterClient) => pc.subscriptions.update(customerId, subscription),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 412, echoFault(request, undefined, "Precondition failed.")),
+      answer: (request: IncomingMessage, response: ServerResponse) =>
+        json(response, 412, echoFault(request, undefined, "Precondition failed.")),
     },
     {
       name: "429 with a Retry-After longer than allowed (TooManyRequestsError)",
       type: TooManyRequestsError,
       call: (pc: PartnerCenterClient) => pc.upgrades.list(customerId, subscriptionId),
       answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 429, { statusCode: 429, message: `Rate limit is exceeded for ${echoed(request).header}. Try again in 120 seconds.` }, { "Retry-After": "120" }),
+        json(
+          response,
+          429,
+          { statusCode: 429, message: `Rate limit is exceeded for ${echoed(request).header}. Try again in 120 seconds.` },
+          { "Retry-After": "120" },
+        ),
       check: (error: unknown) => expect((error as TooManyRequestsError).retryAfterMs).toBe(120_000),
     },
     {
@@ -401,7 +427,9 @@ describe("every ServiceError status keeps the canaries out while the service ech
       answer: (request: IncomingMessage, response: ServerResponse) =>
         void response
           .writeHead(502, { "Content-Type": "text/html" })
-          .end(`<!DOCTYPE html><html><head><title>502 Bad Gateway for ${echoed(request).header}</title></head><body>${echoed(request).token}</body></html>`),
+          .end(
+            `<!DOCTYPE html><html><head><title>502 Bad Gateway for ${echoed(request).header}</title></head><body>${echoed(request).token}</body></html>`,
+          ),
       attempts: 2,
     },
     {
@@ -453,7 +481,9 @@ describe("answers that are not errors by status keep the canaries out", () => {
   });
 
   test("keeps the canaries out of a 200 whose strict-mode enum value quotes the header (UnexpectedResponseError)", async () => {
-    api.play((request, response) => json(response, 200, { ...subscription, status: echoed(request).header, billingCycle: echoed(request).token }));
+    api.play((request, response) =>
+      json(response, 200, { ...subscription, status: echoed(request).header, billingCycle: echoed(request).token }),
+    );
     const error = await failure(() => client({ validation: "strict" }).subscriptions.get(customerId, subscriptionId));
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expectNoSecrets("misshaped 200", error);
@@ -464,7 +494,9 @@ describe("answers that are not errors by status keep the canaries out", () => {
       json(response, 200, {
         sourceSubscriptionId: subscriptionId,
         status: "failed",
-        upgradeErrors: [{ code: "other", description: `Rejected for ${echoed(request).header}`, additionalDetails: `token ${echoed(request).token}` }],
+        upgradeErrors: [
+          { code: "other", description: `Rejected for ${echoed(request).header}`, additionalDetails: `token ${echoed(request).token}` },
+        ],
       }),
     );
     const error = await failure(() => client().upgrades.perform(customerId, subscriptionId, upgrade));
@@ -527,7 +559,8 @@ describe("failures without an answer keep the canaries out", () => {
 });
 
 describe("a service echoing an opaque (non-JWT) token cannot make the library leak it", () => {
-  const opaqueClient = (options: Partial<PartnerCenterClientOptions> = {}) => client({ credential: staticCredential(canaries.opaque), ...options });
+  const opaqueClient = (options: Partial<PartnerCenterClientOptions> = {}) =>
+    client({ credential: staticCredential(canaries.opaque), ...options });
 
   test("keeps an echoed opaque token out of the description, data and source of a 400", async () => {
     api.play((request, response) => json(response, 400, echoFault(request, 400017, "Invalid.")));
@@ -541,7 +574,9 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
   test("keeps an opaque token written with JSON escapes out of the description", async () => {
     api.play((request, response) => {
       const escaped = [...echoed(request).token].map((char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, "0")}`).join("");
-      response.writeHead(404, { "Content-Type": "application/json" }).end(`{"code":800002,"description":"Not found for ${escaped}","data":["${escaped}"]}`);
+      response
+        .writeHead(404, { "Content-Type": "application/json" })
+        .end(`{"code":800002,"description":"Not found for ${escaped}","data":["${escaped}"]}`);
     });
     const error = await failure(() => opaqueClient().subscriptions.get(customerId, subscriptionId));
     expect(error).toBeInstanceOf(NotFoundError);
@@ -549,8 +584,11 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
   });
 
   test("keeps an opaque token quoted in an HTML 502 title out of the description", async () => {
-    api.play((request, response) =>
-      void response.writeHead(502, { "Content-Type": "text/html" }).end(`<html><head><title>Bad gateway: ${echoed(request).token}</title></head></html>`),
+    api.play(
+      (request, response) =>
+        void response
+          .writeHead(502, { "Content-Type": "text/html" })
+          .end(`<html><head><title>Bad gateway: ${echoed(request).token}</title></head></html>`),
     );
     const error = await failure(() => opaqueClient().subscriptions.get(customerId, subscriptionId));
     expect(error).toBeInstanceOf(ServerError);
@@ -559,7 +597,12 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
 
   test("keeps an opaque token echoed in the MS-RequestId and MS-CorrelationId headers of an error out of the ids", async () => {
     api.play((request, response) =>
-      json(response, 404, { code: 800002, description: "Not found." }, { "MS-RequestId": echoed(request).token, "MS-CorrelationId": echoed(request).header }),
+      json(
+        response,
+        404,
+        { code: 800002, description: "Not found." },
+        { "MS-RequestId": echoed(request).token, "MS-CorrelationId": echoed(request).header },
+      ),
     );
     const error = await failure(() => opaqueClient().subscriptions.get(customerId, subscriptionId));
     expect(error).toBeInstanceOf(NotFoundError);
@@ -567,10 +610,15 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
   });
 
   test("keeps an opaque token echoed in the id headers of a cut-off 200 out of the ids", async () => {
-    api.play((request, response) =>
-      void response
-        .writeHead(200, { "Content-Type": "application/json", "MS-RequestId": echoed(request).token, "MS-CorrelationId": echoed(request).header })
-        .end('{"id":"'),
+    api.play(
+      (request, response) =>
+        void response
+          .writeHead(200, {
+            "Content-Type": "application/json",
+            "MS-RequestId": echoed(request).token,
+            "MS-CorrelationId": echoed(request).header,
+          })
+          .end('{"id":"'),
     );
     const error = await failure(() => opaqueClient().subscriptions.get(customerId, subscriptionId));
     expect(error).toBeInstanceOf(UnexpectedResponseError);
@@ -583,7 +631,9 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
     );
     const error = await failure(() => opaqueClient().upgrades.perform(customerId, subscriptionId, upgrade));
     expect(error).toBeInstanceOf(UpgradeRejectedError);
-    expect((error as UpgradeRejectedError).result.upgradeErrors).toEqual([{ code: "concurrency_conflicts", description: "Conflict for token [redacted]" }]);
+    expect((error as UpgradeRejectedError).result.upgradeErrors).toEqual([
+      { code: "concurrency_conflicts", description: "Conflict for token [redacted]" },
+    ]);
     expectNoSecrets("opaque upgrade rejected", error);
   });
 
@@ -591,7 +641,10 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
     const proxy = async (request: Request): Promise<Response> => {
       const header = request.headers.get("Authorization") ?? "";
       throw new TypeError(`proxy refused ${request.method} ${request.url}; token ${header.replace(/^Bearer /, "")}`, {
-        cause: Object.assign(new Error(`upstream closed; sent headers: Authorization=${header}`), { code: "ECONNRESET", sent: { authorization: header } }),
+        cause: Object.assign(new Error(`upstream closed; sent headers: Authorization=${header}`), {
+          code: "ECONNRESET",
+          sent: { authorization: header },
+        }),
       });
     };
     const error = await failure(() => opaqueClient({ fetch: proxy }).subscriptions.get(customerId, subscriptionId));
@@ -606,7 +659,9 @@ describe("a service echoing an opaque (non-JWT) token cannot make the library le
       if (index === 0) return json(response, 401, echoFault(request, 401, "Expired."));
       json(response, 500, { code: 800003, description: `Tokens seen: ${seen.join(" and ")}`, data: seen });
     });
-    const error = await failure(() => opaqueClient({ credential: tokensInTurn(canaries.opaque, canaries.opaqueNext) }).subscriptions.get(customerId, subscriptionId));
+    const error = await failure(() =>
+      opaqueClient({ credential: tokensInTurn(canaries.opaque, canaries.opaqueNext) }).subscriptions.get(customerId, subscriptionId),
+    );
     expect(error).toBeInstanceOf(ServerError);
     expect(api.authorizations).toEqual([`Bearer ${canaries.opaque}`, `Bearer ${canaries.opaqueNext}`, `Bearer ${canaries.opaqueNext}`]);
     expectNoSecrets("opaque refused token echo", error);
@@ -619,7 +674,9 @@ describe("credentials that fail with the secrets in their words keep them out", 
   test("keeps the canaries out of an AADSTS-style credential error quoting the request, with a cause and a response object", async () => {
     const failing: TokenCredential = {
       async getToken() {
-        const inner = new Error(`POST https://login.microsoftonline.com/t/oauth2/v2.0/token body: client_secret=${canaries.secret}&refresh_token=${canaries.refresh}`);
+        const inner = new Error(
+          `POST https://login.microsoftonline.com/t/oauth2/v2.0/token body: client_secret=${canaries.secret}&refresh_token=${canaries.refresh}`,
+        );
         throw Object.assign(
           new Error(
             `AADSTS7000215: Invalid client secret provided. Request body: ${form}. Previous header: Authorization: Bearer ${canaries.access}. JSON: {"refresh_token":"${canaries.refresh}","client_secret":"${canaries.secret}"}`,
@@ -627,7 +684,11 @@ describe("credentials that fail with the secrets in their words keep them out", 
           ),
           {
             name: "CredentialError",
-            errorResponse: { error: "invalid_client", error_description: `client_secret=${canaries.secret}`, body: { refresh_token: canaries.refresh, access_token: canaries.access } },
+            errorResponse: {
+              error: "invalid_client",
+              error_description: `client_secret=${canaries.secret}`,
+              body: { refresh_token: canaries.refresh, access_token: canaries.access },
+            },
           },
         );
       },
@@ -682,7 +743,9 @@ describe("RefreshTokenCredential against a local token endpoint keeps the canari
       refreshToken: canaries.refresh,
       authorityHost: tokenEndpoint.authorityHost,
       fetch: async (input, init) => {
-        throw new TypeError(`proxy refused ${String(input)} with body ${String(init?.body)}`, { cause: Object.assign(new Error("connect ECONNREFUSED"), { body: init?.body }) });
+        throw new TypeError(`proxy refused ${String(input)} with body ${String(init?.body)}`, {
+          cause: Object.assign(new Error("connect ECONNREFUSED"), { body: init?.body }),
+        });
       },
     });
     const error = await failure(() => rtcClient(credential).subscriptions.get(customerId, subscriptionId));
@@ -724,7 +787,11 @@ describe("RefreshTokenCredential against a local token endpoint keeps the canari
     const credential = refreshTokenCredential();
     const pc = rtcClient(credential);
     await pc.subscriptions.get(customerId, subscriptionId);
-    expect(JSON.parse(JSON.stringify(credential))).toEqual({ tenantId: "partner.onmicrosoft.com", clientId: "app-client-id", authorityHost: tokenEndpoint.authorityHost });
+    expect(JSON.parse(JSON.stringify(credential))).toEqual({
+      tenantId: "partner.onmicrosoft.com",
+      clientId: "app-client-id",
+      authorityHost: tokenEndpoint.authorityHost,
+    });
     expectNoSecrets("credential renderings", credential);
     expectNoSecrets("client renderings", pc);
   });
@@ -747,7 +814,9 @@ describe("base URLs", () => {
       return undefined;
     })();
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).message).toContain("options.baseUrl must be an absolute https URL (http only for localhost/loopback)");
+    expect((error as InvalidInputError).message).toContain(
+      "options.baseUrl must be an absolute https URL (http only for localhost/loopback)",
+    );
     expectNoSecrets(`baseUrl: ${label}`, error);
   });
 });

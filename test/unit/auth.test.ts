@@ -5,7 +5,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi 
 import { createTokenProvider, RefreshTokenCredential, type RefreshTokenCredentialOptions } from "../../src/auth.js";
 import { AbortedError, AuthenticationError, InvalidInputError } from "../../src/errors.js";
 import { redactSecrets } from "../../src/redact.js";
-import { fakeJwt, type FakeTokenEndpoint, oauthErrorAnswer, startFakeTokenEndpoint, tokenAnswer } from "../fake-token-endpoint.js";
+import { type FakeTokenEndpoint, fakeJwt, oauthErrorAnswer, startFakeTokenEndpoint, tokenAnswer } from "../fake-token-endpoint.js";
 
 const scope = "https://api.partnercenter.microsoft.com/user_impersonation";
 const start = Date.UTC(2026, 0, 1);
@@ -248,7 +248,11 @@ describe("redactSecrets", () => {
     ["a JSON member", '{"refresh_token":"0.AAA-rt","expires_in":3600}', '{"refresh_token":"[redacted]","expires_in":3600}'],
     ["a query parameter", "https://x.test/cb?access_token=abc&state=1", "https://x.test/cb?access_token=[redacted]&state=1"],
     ["a named exact secret", "grant 0.AXYZopaque refused", "grant [redacted] refused"],
-    ["nothing secret", "AADSTS700082: The refresh token has expired due to inactivity.", "AADSTS700082: The refresh token has expired due to inactivity."],
+    [
+      "nothing secret",
+      "AADSTS700082: The refresh token has expired due to inactivity.",
+      "AADSTS700082: The refresh token has expired due to inactivity.",
+    ],
   ])("removes %s", (_, text, expected) => {
     expect(redactSecrets(text, ["0.AXYZopaque"])).toBe(expected);
   });
@@ -352,14 +356,21 @@ describe("RefreshTokenCredential", () => {
     const accessTokenCanary = fakeJwt({ canary });
     // A worst case: the endpoint echoes what it was sent, plus a token.
     endpoint.answerWith(({ form }) =>
-      oauthErrorAnswer("invalid_grant", `AADSTS70000: The grant is invalid. Got ${form.get("refresh_token")} from ${form.get("client_secret")}; ${accessTokenCanary}`),
+      oauthErrorAnswer(
+        "invalid_grant",
+        `AADSTS70000: The grant is invalid. Got ${form.get("refresh_token")} from ${form.get("client_secret")}; ${accessTokenCanary}`,
+      ),
     );
 
-    const error = await credential().getToken(scope).catch((caught: unknown) => caught);
+    const error = await credential()
+      .getToken(scope)
+      .catch((caught: unknown) => caught);
 
     expect(error).toBeInstanceOf(AuthenticationError);
     const { message, cause } = error as Error;
-    expect(message).toMatch(/^RefreshTokenCredential \(tenant partner\.onmicrosoft\.com, client app-client-id\) could not redeem the refresh token: ServerError: invalid_grant: /);
+    expect(message).toMatch(
+      /^RefreshTokenCredential \(tenant partner\.onmicrosoft\.com, client app-client-id\) could not redeem the refresh token: ServerError: invalid_grant: /,
+    );
     expect(message).toContain("AADSTS70000: The grant is invalid. Got [redacted] from [redacted]; [redacted]");
     expect(message).toContain("Correlation ID: 22222222-2222-4222-8222-222222222222");
     expect(cause).toBeInstanceOf(AuthError);

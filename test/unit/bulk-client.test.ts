@@ -27,9 +27,15 @@ function bulkClient(answer: (request: Request, seen: number) => Response) {
 describe("bulk operations on the client", () => {
   test("bulkUpdate takes 429s itself: one attempt per throttle, re-sent with the same request id", async () => {
     const { pc, requests } = bulkClient((request, seen) =>
-      new URL(request.url).pathname.includes(otherCustomer) || seen > 1 ? jsonResponse(201, { licensesToAssign: [{ skuId }] }) : jsonResponse(429, { statusCode: 429, message: "slow down" }, { "Retry-After": "0" }),
+      new URL(request.url).pathname.includes(otherCustomer) || seen > 1
+        ? jsonResponse(201, { licensesToAssign: [{ skuId }] })
+        : jsonResponse(429, { statusCode: 429, message: "slow down" }, { "Retry-After": "0" }),
     );
-    const items: BulkLicenseItem[] = [customerId, otherCustomer].map((customer) => ({ customerId: customer, userId: "adele@contoso.com", update: { licensesToAssign: [{ skuId }] } }));
+    const items: BulkLicenseItem[] = [customerId, otherCustomer].map((customer) => ({
+      customerId: customer,
+      userId: "adele@contoso.com",
+      update: { licensesToAssign: [{ skuId }] },
+    }));
     const results = await collect(pc.licenses.bulkUpdate(items, { rate: false, perCustomerRate: false }));
     expect(results.every((result) => result.ok)).toBe(true);
     const throttled = requests.filter((request) => request.url.includes(customerId));

@@ -95,9 +95,12 @@ describe("runBulk", () => {
     expect(results.every((result) => result.ok)).toBe(true);
     const c0 = task.log.filter((entry) => entry.item.customer === "c0");
     expect(c0).toHaveLength(10);
-    for (const { item, requestId } of c0) expect(c0.filter((entry) => entry.item.n === item.n).every((entry) => entry.requestId === requestId)).toBe(true);
+    for (const { item, requestId } of c0)
+      expect(c0.filter((entry) => entry.item.n === item.n).every((entry) => entry.requestId === requestId)).toBe(true);
     // Every other customer finished before c0's pause ended.
-    const firstRetry = task.log.findIndex((entry, i) => entry.item.customer === "c0" && task.log.slice(0, i).some((earlier) => earlier.item.n === entry.item.n));
+    const firstRetry = task.log.findIndex(
+      (entry, i) => entry.item.customer === "c0" && task.log.slice(0, i).some((earlier) => earlier.item.n === entry.item.n),
+    );
     expect(task.log.slice(firstRetry).some((entry) => entry.item.customer !== "c0")).toBe(false);
     expect(events.at(-1)).toMatchObject({ done: 20, failed: 0, retrying: 0, throttled: 5 });
     expect(events.some((event) => event.event === "retrying")).toBe(true);

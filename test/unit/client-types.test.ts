@@ -1,5 +1,5 @@
 import { describe, expectTypeOf, test } from "vitest";
-import { createPartnerCenterClient, type components } from "../../src/index.js";
+import { type components, createPartnerCenterClient } from "../../src/index.js";
 import { staticCredential } from "../helpers.js";
 
 // Compile-time checks: the generated paths make a wrong call a type error (vitest typechecks via tsc in `npm run check`).

@@ -21,7 +21,10 @@ const subscription = {
 };
 
 /** A client over a scripted fetch; `answer` decides each response, `requests` records what was sent. */
-function clientWith(answer: (request: Request, index: number) => Response | Promise<Response>, options: Partial<PartnerCenterClientOptions> = {}) {
+function clientWith(
+  answer: (request: Request, index: number) => Response | Promise<Response>,
+  options: Partial<PartnerCenterClientOptions> = {},
+) {
   const requests: Request[] = [];
   const fetch = vi.fn(async (request: Request) => {
     requests.push(request.clone());
@@ -36,16 +39,36 @@ describe("input validation", () => {
   test.each([
     ["licenses.listSubscribedSkus", () => pc.licenses.listSubscribedSkus("not-a-guid"), ["customerId must be a GUID"]],
     ["licenses.listAssigned", () => pc.licenses.listAssigned(customerId, ".."), ["userId must not be '.' or '..'"]],
-    ["licenses.update", () => pc.licenses.update("x", "", {}), ["customerId must be a GUID", "userId must not be empty", "change must assign or remove at least one license"]],
+    [
+      "licenses.update",
+      () => pc.licenses.update("x", "", {}),
+      ["customerId must be a GUID", "userId must not be empty", "change must assign or remove at least one license"],
+    ],
     ["licenses.assign", () => pc.licenses.assign(customerId, userId, []), ["licenses must name at least one SKU id"]],
     ["licenses.assign", () => pc.licenses.assign(customerId, userId, [{ skuId: " " }]), ["licenses"]],
     ["licenses.remove", () => pc.licenses.remove(customerId, "a\r\nb", skuId), ["userId must not contain control characters"]],
-    ["subscriptions.get", () => pc.subscriptions.get(customerId, subscriptionId, { requestId: "nope" }), ["options.requestId must be a GUID"]],
-    ["subscriptions.update", () => pc.subscriptions.update(customerId, { ...subscription, attributes: {} }), ["subscription.attributes.etag"]],
-    ["subscriptions.setAutoRenew", () => pc.subscriptions.setAutoRenew(customerId, subscriptionId, "yes" as unknown as boolean), ["enabled must be true or false"]],
+    [
+      "subscriptions.get",
+      () => pc.subscriptions.get(customerId, subscriptionId, { requestId: "nope" }),
+      ["options.requestId must be a GUID"],
+    ],
+    [
+      "subscriptions.update",
+      () => pc.subscriptions.update(customerId, { ...subscription, attributes: {} }),
+      ["subscription.attributes.etag"],
+    ],
+    [
+      "subscriptions.setAutoRenew",
+      () => pc.subscriptions.setAutoRenew(customerId, subscriptionId, "yes" as unknown as boolean),
+      ["enabled must be true or false"],
+    ],
     ["subscriptions.modify", () => pc.subscriptions.modify(customerId, subscriptionId, null as never), ["change must be a function"]],
     ["upgrades.list", () => pc.upgrades.list(customerId, "x"), ["subscriptionId must be a GUID"]],
-    ["upgrades.perform", () => pc.upgrades.perform(customerId, subscriptionId, { targetOffer: { id: "o" } }, { quantity: 0 }), ["options.quantity must be positive"]],
+    [
+      "upgrades.perform",
+      () => pc.upgrades.perform(customerId, subscriptionId, { targetOffer: { id: "o" } }, { quantity: 0 }),
+      ["options.quantity must be positive"],
+    ],
   ])("%s refuses bad input with every problem listed and sends nothing", async (operation, call, problems) => {
     const error = await call().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(InvalidInputError);
@@ -72,7 +95,9 @@ describe("input validation", () => {
 
 describe("request context", () => {
   test("reuses MS-RequestId on every retry of a write and uses a new one for the next call", async () => {
-    const { pc, requests } = clientWith((_, index) => (index === 0 ? jsonResponse(503, {}) : jsonResponse(201, { licensesToAssign: [{ skuId }] })));
+    const { pc, requests } = clientWith((_, index) =>
+      index === 0 ? jsonResponse(503, {}) : jsonResponse(201, { licensesToAssign: [{ skuId }] }),
+    );
     await pc.licenses.assign(customerId, userId, skuId);
     await pc.licenses.assign(customerId, userId, skuId);
     const requestIds = requests.map((request) => request.headers.get("MS-RequestId"));
@@ -86,7 +111,11 @@ describe("request context", () => {
     const requestId = "a37d3009-665d-4e12-b76e-1aa10cf80140";
     const { pc, requests } = clientWith(() => jsonResponse(200, subscription), { correlationId, locale: "zh-TW" });
     await pc.subscriptions.get(customerId, subscriptionId, { requestId });
-    expect(Object.fromEntries(requests[0]!.headers)).toMatchObject({ "ms-requestid": requestId, "ms-correlationid": correlationId, "x-locale": "zh-TW" });
+    expect(Object.fromEntries(requests[0]!.headers)).toMatchObject({
+      "ms-requestid": requestId,
+      "ms-correlationid": correlationId,
+      "x-locale": "zh-TW",
+    });
   });
 
   test("percent-encodes a user principal name in the path", async () => {
@@ -98,7 +127,9 @@ describe("request context", () => {
 
 describe("subscriptions", () => {
   test("keeps fields the spec does not know through a read-modify-write", async () => {
-    const { pc, requests } = clientWith((request) => jsonResponse(200, request.method === "GET" ? subscription : { ...subscription, autoRenewEnabled: false }));
+    const { pc, requests } = clientWith((request) =>
+      jsonResponse(200, request.method === "GET" ? subscription : { ...subscription, autoRenewEnabled: false }),
+    );
     await pc.subscriptions.setAutoRenew(customerId, subscriptionId, false);
     expect(await requests[1]!.json()).toEqual({ ...subscription, autoRenewEnabled: false });
     expect(requests[1]!.headers.get("If-Match")).toBe('"etag-1"');
@@ -107,7 +138,9 @@ describe("subscriptions", () => {
   test("re-reads and re-applies the change after a stale etag, a bounded number of times", async () => {
     const change = vi.fn((current: Subscription) => ({ ...current, autoRenewEnabled: false }));
     const { pc, requests } = clientWith((request) =>
-      request.method === "GET" ? jsonResponse(200, { ...subscription, attributes: { etag: `etag-${Math.random()}` } }) : jsonResponse(400, { code: 2055, description: "stale" }),
+      request.method === "GET"
+        ? jsonResponse(200, { ...subscription, attributes: { etag: `etag-${Math.random()}` } })
+        : jsonResponse(400, { code: 2055, description: "stale" }),
     );
     await expect(pc.subscriptions.modify(customerId, subscriptionId, change, { maxAttempts: 2 })).rejects.toBeInstanceOf(StaleEtagError);
     expect(requests.map((request) => request.method)).toEqual(["GET", "PATCH", "GET", "PATCH"]);
@@ -131,7 +164,9 @@ describe("subscriptions", () => {
 describe("answers", () => {
   test("names the ids it sent when the service does not echo them", async () => {
     const requestId = "a37d3009-665d-4e12-b76e-1aa10cf80140";
-    const { pc, requests } = clientWith(() => jsonResponse(404, { code: 20003, description: "Subscription was not found." }), { correlationId: "aaaa0000-bb11-2222-33cc-444444dddddd" });
+    const { pc, requests } = clientWith(() => jsonResponse(404, { code: 20003, description: "Subscription was not found." }), {
+      correlationId: "aaaa0000-bb11-2222-33cc-444444dddddd",
+    });
     const error = await pc.subscriptions.get(customerId, subscriptionId, { requestId }).catch((caught: unknown) => caught);
     expect(error).toMatchObject({ requestId, correlationId: "aaaa0000-bb11-2222-33cc-444444dddddd" });
     expect(requests[0]!.headers.get("MS-RequestId")).toBe(requestId);
@@ -153,12 +188,20 @@ describe("answers", () => {
   test("keeps unknown enum values when lenient and refuses them when strict", async () => {
     const answer = () => jsonResponse(200, { ...subscription, status: "hibernating" });
     await expect(clientWith(answer).pc.subscriptions.get(customerId, subscriptionId)).resolves.toMatchObject({ status: "hibernating" });
-    await expect(clientWith(answer, { validation: "strict" }).pc.subscriptions.get(customerId, subscriptionId)).rejects.toBeInstanceOf(UnexpectedResponseError);
+    await expect(clientWith(answer, { validation: "strict" }).pc.subscriptions.get(customerId, subscriptionId)).rejects.toBeInstanceOf(
+      UnexpectedResponseError,
+    );
   });
 
   test("normalises upgrade types and error codes from integers and PascalCase", async () => {
     const { pc } = clientWith(() =>
-      jsonResponse(200, { totalCount: 2, items: [{ upgradeType: 1, upgradeErrors: [{ code: 6 }] }, { upgradeType: "UpgradeWithLicenseTransfer", upgradeErrors: [{ code: "SubscriptionAddOnsPresent" }] }] }),
+      jsonResponse(200, {
+        totalCount: 2,
+        items: [
+          { upgradeType: 1, upgradeErrors: [{ code: 6 }] },
+          { upgradeType: "UpgradeWithLicenseTransfer", upgradeErrors: [{ code: "SubscriptionAddOnsPresent" }] },
+        ],
+      }),
     );
     const upgrades = await pc.upgrades.list(customerId, subscriptionId);
     expect(upgrades.map((upgrade) => [upgrade.upgradeType, upgrade.upgradeErrors?.[0]?.code])).toEqual([
@@ -179,7 +222,10 @@ describe("auth", () => {
   test("retries a 401 once with a fresh token", async () => {
     let issued = 0;
     const credential = { getToken: async () => ({ token: `token-${++issued}`, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-    const { pc, requests } = clientWith((_, index) => (index === 0 ? jsonResponse(401, { code: 900421 }) : jsonResponse(200, subscription)), { credential });
+    const { pc, requests } = clientWith(
+      (_, index) => (index === 0 ? jsonResponse(401, { code: 900421 }) : jsonResponse(200, subscription)),
+      { credential },
+    );
     await pc.subscriptions.get(customerId, subscriptionId);
     expect(requests.map((request) => request.headers.get("Authorization"))).toEqual(["Bearer token-1", "Bearer token-2"]);
   });

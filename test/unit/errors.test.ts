@@ -1,9 +1,9 @@
 import { describe, expect, test } from "vitest";
 import {
   BadRequestError,
-  categoryOf,
   ConditionalAccessBlockedError,
   ConflictError,
+  categoryOf,
   ForbiddenError,
   isPartnerCenterError,
   isServiceError,
@@ -19,7 +19,12 @@ import {
 import { errorFromResponse } from "../../src/response.js";
 
 const ids = { "MS-RequestId": "f4f3b748-8b22-4d07-a5a1-dceb32824192", "MS-CorrelationId": "aaaa0000-bb11-2222-33cc-444444dddddd" };
-const fault = (code: number | string, description = "words of the service") => ({ code, description, data: ["detail"], source: "PartnerFD" });
+const fault = (code: number | string, description = "words of the service") => ({
+  code,
+  description,
+  data: ["detail"],
+  source: "PartnerFD",
+});
 
 describe("errorFromResponse", () => {
   test.each([
@@ -36,9 +41,21 @@ describe("errorFromResponse", () => {
     { status: 403, body: fault(60012), type: ForbiddenError, parent: ServiceError, code: 60012 },
     { status: 404, body: fault(20003), type: NotFoundError, parent: ServiceError, code: 20003 },
     { status: 409, body: fault(900278), type: ConflictError, parent: ServiceError, code: 900278 },
-    { status: 429, body: { statusCode: 429, message: "Rate limit is exceeded" }, type: TooManyRequestsError, parent: ServiceError, code: undefined },
+    {
+      status: 429,
+      body: { statusCode: 429, message: "Rate limit is exceeded" },
+      type: TooManyRequestsError,
+      parent: ServiceError,
+      code: undefined,
+    },
     { status: 500, body: fault(800003), type: ServerError, parent: ServiceError, code: 800003 },
-    { status: 502, body: "<html><head><title>502 Bad Gateway</title></head></html>", type: ServerError, parent: ServiceError, code: undefined },
+    {
+      status: 502,
+      body: "<html><head><title>502 Bad Gateway</title></head></html>",
+      type: ServerError,
+      parent: ServiceError,
+      code: undefined,
+    },
     { status: 503, body: "", type: ServerError, parent: ServiceError, code: undefined },
     { status: 504, body: '{"code": 8000', type: ServerError, parent: ServiceError, code: undefined },
     { status: 418, body: fault(1), type: ServiceError, parent: Error, code: 1 },
@@ -47,7 +64,13 @@ describe("errorFromResponse", () => {
     expect(error).toBeInstanceOf(type);
     expect(error).toBeInstanceOf(parent);
     expect(error.name).toBe(type.name);
-    expect(error).toMatchObject({ status, code, category: categoryOf(status), requestId: ids["MS-RequestId"], correlationId: ids["MS-CorrelationId"] });
+    expect(error).toMatchObject({
+      status,
+      code,
+      category: categoryOf(status),
+      requestId: ids["MS-RequestId"],
+      correlationId: ids["MS-CorrelationId"],
+    });
     expect(error.message).toContain(`licenses.assign failed with HTTP ${status}`);
     expect(error.message).toContain(ids["MS-RequestId"]);
     expect(error.description).toBeTruthy();
@@ -74,7 +97,11 @@ describe("errorFromResponse", () => {
   test("reads Retry-After in seconds and as an HTTP date", () => {
     const seconds = errorFromResponse("x", new Response(null, { status: 429, headers: { "Retry-After": "12" } }), "");
     expect(seconds.retryAfterMs).toBe(12_000);
-    const date = errorFromResponse("x", new Response(null, { status: 503, headers: { "Retry-After": new Date(Date.now() + 60_000).toUTCString() } }), "");
+    const date = errorFromResponse(
+      "x",
+      new Response(null, { status: 503, headers: { "Retry-After": new Date(Date.now() + 60_000).toUTCString() } }),
+      "",
+    );
     expect(date.retryAfterMs).toBeGreaterThan(55_000);
     expect(date.retryAfterMs).toBeLessThanOrEqual(60_000);
   });
@@ -82,9 +109,20 @@ describe("errorFromResponse", () => {
 
 describe("category and guards", () => {
   test.each([
-    [400, "BadInput"], [401, "Unauthorized"], [403, "Forbidden"], [404, "NotFound"], [405, "InvalidOperation"],
-    [406, "UnsupportedDataFormat"], [408, "RequestTimeout"], [409, "AlreadyExists"], [429, "TooManyRequests"],
-    [503, "ServerBusy"], [504, "GatewayTimeout"], [500, "ServerError"], [502, "ServerError"], [418, "ServerError"],
+    [400, "BadInput"],
+    [401, "Unauthorized"],
+    [403, "Forbidden"],
+    [404, "NotFound"],
+    [405, "InvalidOperation"],
+    [406, "UnsupportedDataFormat"],
+    [408, "RequestTimeout"],
+    [409, "AlreadyExists"],
+    [429, "TooManyRequests"],
+    [503, "ServerBusy"],
+    [504, "GatewayTimeout"],
+    [500, "ServerError"],
+    [502, "ServerError"],
+    [418, "ServerError"],
   ])("HTTP %i is in category %s", (status, category) => {
     expect(categoryOf(status)).toBe(category);
   });
@@ -99,6 +137,11 @@ describe("category and guards", () => {
 
   test("JSON.stringify of an error holds the ids and codes", () => {
     const error = errorFromResponse("licenses.assign", new Response(null, { status: 400, headers: ids }), fault(60012));
-    expect(JSON.parse(JSON.stringify(error))).toMatchObject({ name: "LicenseQuotaExceededError", status: 400, code: 60012, requestId: ids["MS-RequestId"] });
+    expect(JSON.parse(JSON.stringify(error))).toMatchObject({
+      name: "LicenseQuotaExceededError",
+      status: 400,
+      code: 60012,
+      requestId: ids["MS-RequestId"],
+    });
   });
 });

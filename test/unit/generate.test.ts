@@ -29,7 +29,10 @@ describe("scripts/generate.ts", () => {
     await expect(generate("--check")).resolves.toBeDefined();
 
     const spec = await readFile(join(dir, "spec.yaml"), "utf8");
-    await writeFile(join(dir, "spec.yaml"), spec.replace("        friendlyName:\n", "        nickname:\n          type: string\n        friendlyName:\n"));
+    await writeFile(
+      join(dir, "spec.yaml"),
+      spec.replace("        friendlyName:\n", "        nickname:\n          type: string\n        friendlyName:\n"),
+    );
     const failure = await generate("--check").catch((error: { code: number; stderr: string }) => error);
     expect(failure).toMatchObject({ code: 1, stderr: expect.stringContaining("out of date") });
 

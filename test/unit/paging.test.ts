@@ -27,7 +27,10 @@ function pagedClient(pages: Array<ReturnType<typeof page>>) {
 describe("paging", () => {
   test("follows next links under the base URL with their continuation token and returns every item", async () => {
     const { pc, requests } = pagedClient([
-      page([sku("a")], { uri: `/customers/${customerId}/subscribedskus?seek=2`, headers: [{ key: "MS-ContinuationToken", value: "token-2" }] }),
+      page([sku("a")], {
+        uri: `/customers/${customerId}/subscribedskus?seek=2`,
+        headers: [{ key: "MS-ContinuationToken", value: "token-2" }],
+      }),
       page([sku("b")], { uri: `https://api.partnercenter.microsoft.com/v1/customers/${customerId}/subscribedskus?seek=3` }),
       page([sku("c")]),
     ]);
@@ -59,7 +62,13 @@ describe("paging", () => {
 
   test("takes only the continuation token from a link's headers", async () => {
     const { pc, requests } = pagedClient([
-      page([sku("a")], { uri: "/customers/x/subscribedskus?seek=2", headers: [{ key: "Authorization", value: "Bearer other" }, { key: "Host", value: "attacker.example" }] }),
+      page([sku("a")], {
+        uri: "/customers/x/subscribedskus?seek=2",
+        headers: [
+          { key: "Authorization", value: "Bearer other" },
+          { key: "Host", value: "attacker.example" },
+        ],
+      }),
       page([]),
     ]);
     await pc.licenses.listSubscribedSkus(customerId);

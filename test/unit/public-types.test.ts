@@ -11,7 +11,7 @@ import type {
   Upgrade,
   UpgradeResult,
 } from "../../src/index.js";
-import { createPartnerCenterClient, UpgradeRejectedError, type ServiceError } from "../../src/index.js";
+import { createPartnerCenterClient, type ServiceError, type UpgradeRejectedError } from "../../src/index.js";
 
 // The public surface, checked by the compiler (tsc runs over test/ in `npm run check`).
 describe("public surface types", () => {

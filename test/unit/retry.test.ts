@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { AbortedError, AuthenticationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import {
-  DEFAULT_RETRY,
   backoffDelayMs,
   createRetryingFetch,
+  DEFAULT_RETRY,
   parseRetryAfterMs,
-  retryDecision,
   type RetryingFetchOptions,
+  retryDecision,
 } from "../../src/retry.js";
 
 const url = "https://api.partnercenter.microsoft.com/v1/customers/c-1/users/u-1/licenseupdates";

@@ -2,17 +2,17 @@ import { describe, expectTypeOf, test } from "vitest";
 import type { z } from "zod";
 import type { components } from "../../generated/partner-center.js";
 import {
-  commonSchemas,
-  licenseSchemas,
+  type commonSchemas,
   type License,
   type LicenseUpdate,
+  type licenseSchemas,
   type Offer,
   parseResponse,
   type ServiceFault,
+  type SUBSCRIPTION_STATUSES,
   type SubscribedSku,
   type Subscription,
-  SUBSCRIPTION_STATUSES,
-  subscriptionSchemas,
+  type subscriptionSchemas,
   type Upgrade,
   type UpgradeError,
   type UpgradeErrorCodeName,
@@ -39,12 +39,22 @@ type IsOptional<T, K extends keyof T> = {} extends Pick<T, K> ? true : false;
  * type itself (mutual assignability: zod accepts exactly what the spec allows).
  */
 type Drift<G, I, Path extends string = ""> =
-  | (Exclude<KnownKeys<G>, KnownKeys<I>> extends infer K ? (K extends string ? `${Path}${K}: in the spec, not in the zod schema` : never) : never)
-  | (Exclude<KnownKeys<I>, KnownKeys<G>> extends infer K ? (K extends string ? `${Path}${K}: in the zod schema, not in the spec` : never) : never)
+  | (Exclude<KnownKeys<G>, KnownKeys<I>> extends infer K
+      ? K extends string
+        ? `${Path}${K}: in the spec, not in the zod schema`
+        : never
+      : never)
+  | (Exclude<KnownKeys<I>, KnownKeys<G>> extends infer K
+      ? K extends string
+        ? `${Path}${K}: in the zod schema, not in the spec`
+        : never
+      : never)
   | { [K in KnownKeys<G> & KnownKeys<I> & string]: FieldDrift<G, I, K, `${Path}${K}`> }[KnownKeys<G> & KnownKeys<I> & string];
 
 type FieldDrift<G, I, K extends keyof G & keyof I, Path extends string> =
-  Same<IsOptional<G, K>, IsOptional<I, K>> extends false ? `${Path}: optional in only one of spec and zod schema` : ValueDrift<Exclude<G[K], undefined>, Exclude<I[K], undefined>, Path>;
+  Same<IsOptional<G, K>, IsOptional<I, K>> extends false
+    ? `${Path}: optional in only one of spec and zod schema`
+    : ValueDrift<Exclude<G[K], undefined>, Exclude<I[K], undefined>, Path>;
 
 type ValueDrift<G, I, Path extends string> =
   Same<null extends G ? true : false, null extends I ? true : false> extends false
@@ -118,7 +128,12 @@ function expectNone<Problems extends never>(): void {}
 
 type AllDrift = { [Name in keyof Checked]: Drift<Checked[Name][0], Checked[Name][1], `${Name}.`> }[keyof Checked];
 /** The drifting schemas only, each with its problems: `{}` when all agree. */
-type DriftBySchema = { [Name in keyof Checked as Drift<Checked[Name][0], Checked[Name][1]> extends never ? never : Name]: Drift<Checked[Name][0], Checked[Name][1]> };
+type DriftBySchema = {
+  [Name in keyof Checked as Drift<Checked[Name][0], Checked[Name][1]> extends never ? never : Name]: Drift<
+    Checked[Name][0],
+    Checked[Name][1]
+  >;
+};
 type NotAccepted = { [Name in keyof Checked]: Checked[Name][0] extends Checked[Name][1] ? never : Name }[keyof Checked];
 
 describe("zod schemas match the generated spec types", () => {
@@ -157,15 +172,25 @@ describe("the drift check catches drift", () => {
   });
 
   test("a field added deep inside a nested spec schema", () => {
-    type Changed = Without<Frozen, "links"> & { links?: { self?: FrozenLink & { headers?: { key?: string; value?: string; addedField?: boolean }[] } } };
+    type Changed = Without<Frozen, "links"> & {
+      links?: { self?: FrozenLink & { headers?: { key?: string; value?: string; addedField?: boolean }[] } };
+    };
     expectTypeOf<Drift<Changed, Frozen>>().toEqualTypeOf<"links.self.headers[].addedField: in the spec, not in the zod schema">();
   });
 
   test("a changed type, nullability or optionality", () => {
-    expectTypeOf<Drift<Without<Frozen, "quantity"> & { quantity?: string }, Frozen>>().toEqualTypeOf<"quantity: type differs between spec and zod schema">();
-    expectTypeOf<Drift<Without<Frozen, "actions"> & { actions?: string[] | null }, Frozen>>().toEqualTypeOf<"actions: nullable in only one of spec and zod schema">();
-    expectTypeOf<Drift<Without<Frozen, "id"> & { id: string }, Frozen>>().toEqualTypeOf<"id: optional in only one of spec and zod schema">();
-    expectTypeOf<Drift<Without<Frozen, "actions"> & { actions?: string }, Frozen>>().toEqualTypeOf<"actions: an array in the zod schema only">();
+    expectTypeOf<
+      Drift<Without<Frozen, "quantity"> & { quantity?: string }, Frozen>
+    >().toEqualTypeOf<"quantity: type differs between spec and zod schema">();
+    expectTypeOf<
+      Drift<Without<Frozen, "actions"> & { actions?: string[] | null }, Frozen>
+    >().toEqualTypeOf<"actions: nullable in only one of spec and zod schema">();
+    expectTypeOf<
+      Drift<Without<Frozen, "id"> & { id: string }, Frozen>
+    >().toEqualTypeOf<"id: optional in only one of spec and zod schema">();
+    expectTypeOf<
+      Drift<Without<Frozen, "actions"> & { actions?: string }, Frozen>
+    >().toEqualTypeOf<"actions: an array in the zod schema only">();
   });
 });
 
@@ -198,6 +223,10 @@ describe("public types", () => {
 
   test("parseResponse infers the type from a schema name or a ResponseSchema", () => {
     expectTypeOf(parseResponse("Subscription", {})).toEqualTypeOf<{ ok: true; value: Subscription } | { ok: false; problems: string[] }>();
-    expectTypeOf(parseResponse(upgradeSchemas.upgrades, {})).extract<{ ok: true }>().toHaveProperty("value").toHaveProperty("items").toEqualTypeOf<Upgrade[]>();
+    expectTypeOf(parseResponse(upgradeSchemas.upgrades, {}))
+      .extract<{ ok: true }>()
+      .toHaveProperty("value")
+      .toHaveProperty("items")
+      .toEqualTypeOf<Upgrade[]>();
   });
 });

@@ -1,12 +1,12 @@
 import { readFileSync } from "node:fs";
-import YAML from "yaml";
 import { describe, expect, test } from "vitest";
+import YAML from "yaml";
 import { z } from "zod";
 import {
   BILLING_CYCLES,
   BILLING_TYPES,
-  collectionOf,
   CONTRACT_TYPES,
+  collectionOf,
   LICENSE_GROUP_IDS,
   licenseSchemas,
   MAX_PROBLEMS,
@@ -46,8 +46,15 @@ interface ExampleCase {
 // The JSON examples of one request or response, with the name of the schema they illustrate.
 function examplesOf(content: unknown, label: string): ExampleCase[] {
   const media = at(content, "application/json");
-  const schema = String(at(at(media, "schema"), "$ref") ?? "").split("/").pop() ?? "";
-  return entriesOf(at(media, "examples")).map(([key, example]) => ({ schema, label: `${label} ${key}`, body: at(deref(example), "value") }));
+  const schema =
+    String(at(at(media, "schema"), "$ref") ?? "")
+      .split("/")
+      .pop() ?? "";
+  return entriesOf(at(media, "examples")).map(([key, example]) => ({
+    schema,
+    label: `${label} ${key}`,
+    body: at(deref(example), "value"),
+  }));
 }
 
 // Every response example, and the request examples of schemas the library also parses (Subscription, Upgrade).
@@ -57,7 +64,8 @@ function collectExamples(): { responses: ExampleCase[]; requests: ExampleCase[] 
   for (const [, item] of entriesOf(at(spec, "paths"))) {
     for (const [, operation] of entriesOf(item)) {
       const id = String(at(operation, "operationId"));
-      for (const [status, response] of entriesOf(at(operation, "responses"))) responses.push(...examplesOf(at(deref(response), "content"), `${id} ${status}`));
+      for (const [status, response] of entriesOf(at(operation, "responses")))
+        responses.push(...examplesOf(at(deref(response), "content"), `${id} ${status}`));
       requests.push(...examplesOf(at(deref(at(operation, "requestBody")), "content"), `${id} request`));
     }
   }
@@ -93,7 +101,9 @@ describe("enum value lists", () => {
     ["UpgradeType", UPGRADE_TYPES],
     ["UpgradeErrorCode", UPGRADE_ERROR_CODES],
   ] as const)("%s lists the spec's known values", (name, values) => {
-    const [names, integers] = (at(at(at(at(spec, "components"), "schemas"), name), "anyOf") as unknown[]).map((branch) => at(branch, "enum"));
+    const [names, integers] = (at(at(at(at(spec, "components"), "schemas"), name), "anyOf") as unknown[]).map((branch) =>
+      at(branch, "enum"),
+    );
     expect(names).toEqual(values);
     // Where the spec also lists integers, the index in the list is the integer.
     if (integers !== undefined) expect(integers).toEqual(values.map((_, index) => index));
@@ -128,14 +138,22 @@ describe("normalisation", () => {
   );
 
   test("unknown error codes stay as given, integers as their decimal string", () => {
-    expect([normalizeUpgradeErrorCode(12), normalizeUpgradeErrorCode(-1), normalizeUpgradeErrorCode("BrandNewReason")]).toEqual(["12", "-1", "BrandNewReason"]);
+    expect([normalizeUpgradeErrorCode(12), normalizeUpgradeErrorCode(-1), normalizeUpgradeErrorCode("BrandNewReason")]).toEqual([
+      "12",
+      "-1",
+      "BrandNewReason",
+    ]);
   });
 
   test.each(checking)("parsing normalises upgradeType and error codes in %s mode", (mode) => {
     const body = { items: [{ upgradeType: 1, upgradeErrors: [{ code: "SubscriptionAddOnsPresent" }, { code: 4 }] }] };
     expect(parseResponse("UpgradeCollection", body, mode)).toEqual({
       ok: true,
-      value: { items: [{ upgradeType: "upgrade_only", upgradeErrors: [{ code: "subscription_add_ons_present" }, { code: "concurrency_conflicts" }] }] },
+      value: {
+        items: [
+          { upgradeType: "upgrade_only", upgradeErrors: [{ code: "subscription_add_ons_present" }, { code: "concurrency_conflicts" }] },
+        ],
+      },
     });
     const result = parseResponse("UpgradeResult", { upgradeType: "UpgradeWithLicenseTransfer" }, mode);
     expect(result).toEqual({ ok: true, value: { upgradeType: "upgrade_with_license_transfer" } });
@@ -167,7 +185,12 @@ describe("unknown fields", () => {
   });
 
   test("an upgrade keeps unknown fields of its offer and errors, so it can be posted back", () => {
-    const upgrade = { targetOffer: { id: "o", newOfferField: { a: 1 }, additionalProperties: { anything: [1] } }, upgradeType: "upgrade_only", upgradeErrors: [{ code: "other", hint: "h" }], extra: 1 };
+    const upgrade = {
+      targetOffer: { id: "o", newOfferField: { a: 1 }, additionalProperties: { anything: [1] } },
+      upgradeType: "upgrade_only",
+      upgradeErrors: [{ code: "other", hint: "h" }],
+      extra: 1,
+    };
     expect(parseResponse("Upgrade", structuredClone(upgrade), "strict")).toStrictEqual({ ok: true, value: upgrade });
   });
 
@@ -193,10 +216,18 @@ describe("unknown enum values", () => {
     ["UpgradeResult", { upgradeErrors: [{ code: 42 }] }, "upgradeErrors[0].code", "42"],
   ])("%s %j passes in lenient mode and fails in strict mode", (schema, body, path, kept) => {
     const lenient = parseResponse(schema, body, "lenient");
-    expect(lenient.ok && path.split(/[.[\]]+/).filter(Boolean).reduce(at, lenient.value as unknown)).toBe(kept);
+    expect(
+      lenient.ok &&
+        path
+          .split(/[.[\]]+/)
+          .filter(Boolean)
+          .reduce(at, lenient.value as unknown),
+    ).toBe(kept);
     const strict = parseResponse(schema, body, "strict");
     expect(strict.ok).toBe(false);
-    expect(strict.ok || strict.problems).toEqual([expect.stringMatching(new RegExp(`^${path.replace(/[.[\]]/g, "\\$&")}: unknown value "${kept}"; strict mode accepts `))]);
+    expect(strict.ok || strict.problems).toEqual([
+      expect.stringMatching(new RegExp(`^${path.replace(/[.[\]]/g, "\\$&")}: unknown value "${kept}"; strict mode accepts `)),
+    ]);
   });
 });
 
@@ -205,9 +236,17 @@ describe("wrong types", () => {
     ["SubscribedSkuCollection", { items: { 0: {} } }, ["items: Invalid input: expected array, received object"]],
     ["SubscribedSkuCollection", { totalCount: 1 }, ["items: Invalid input: expected array, received undefined"]],
     ["Subscription", { quantity: "5" }, ["quantity: Invalid input: expected number, received string"]],
-    ["Subscription", { autoRenewEnabled: "false", actions: null }, ["autoRenewEnabled: Invalid input: expected boolean, received string", "actions: Invalid input: expected array, received null"]],
+    [
+      "Subscription",
+      { autoRenewEnabled: "false", actions: null },
+      ["autoRenewEnabled: Invalid input: expected boolean, received string", "actions: Invalid input: expected array, received null"],
+    ],
     ["LicenseUpdate", { licensesToAssign: [{ skuId: 5 }] }, ["licensesToAssign[0].skuId: Invalid input: expected string, received number"]],
-    ["UpgradeResult", { licenseErrors: [{ errors: [{ code: true }] }] }, ["licenseErrors[0].errors[0].code: expected an integer or a string"]],
+    [
+      "UpgradeResult",
+      { licenseErrors: [{ errors: [{ code: true }] }] },
+      ["licenseErrors[0].errors[0].code: expected an integer or a string"],
+    ],
     ["Upgrade", { upgradeType: 1.5 }, ["upgradeType: expected an integer or a string"]],
     ["Subscription", null, ["(body): Invalid input: expected object, received null"]],
     ["LicenseCollection", "<html>", ["(body): Invalid input: expected object, received string"]],
@@ -264,6 +303,9 @@ describe("parseResponse", () => {
   test("a plain zod schema, such as a collection of any item, is used as is", () => {
     const page = collectionOf(z.object({ n: z.int() }));
     expect(parseResponse(page, { items: [{ n: 1 }] }, "strict")).toEqual({ ok: true, value: { items: [{ n: 1 }] } });
-    expect(parseResponse(page, { items: [{ n: "1" }] }, "lenient")).toEqual({ ok: false, problems: ["items[0].n: Invalid input: expected number, received string"] });
+    expect(parseResponse(page, { items: [{ n: "1" }] }, "lenient")).toEqual({
+      ok: false,
+      problems: ["items[0].n: Invalid input: expected number, received string"],
+    });
   });
 });
