@@ -1,75 +1,89 @@
 /**
- * `npm run demo`: starts the Prism mock from the spec in this process and does the main job through the
- * client: list SKUs, assign a license, meet an out-of-licenses error, switch auto-renew, list and perform
- * an upgrade. Prints what came back, stops the mock, exits 0 (1 if the mock flagged a request).
+ * `npm run demo`: the `partner-center` CLI at work against the embedded Prism mock of the spec (`--mock`), run
+ * in-process: list SKUs, assign a license, run out of licenses (exit code 12), switch auto-renew off, list and
+ * perform an upgrade, then a bulk CSV with a failure and the re-run of just that row from the report.
+ * Exits 0 when every command ended with the exit code shown and the mock flagged no request.
  */
-import { createPartnerCenterClient, getResponseMeta, LicenseQuotaExceededError } from "../src/index.js";
-import { startMockServer } from "./mock-server.js";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import type { CliIo } from "../src/cli/io.js";
+import { runCli } from "../src/cli/run.js";
 
 const customerId = "0c39d6d5-c70d-4c55-bc02-f620844f3fd1";
-const user = "adele.vance@contoso.onmicrosoft.com";
 const subscriptionId = "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e";
+const skuId = "f8a1db68-be16-40ed-86d5-cb42ce701560";
+const upgradeOfferId = "796B6B5F-613C-4E24-A17C-EBA730D49C02";
 
-// The mock checks that a bearer token is present, not what it says.
-const credential = { getToken: async () => ({ token: "demo-token", expiresOnTimestamp: Date.now() + 3_600_000 }) };
+// stderr is passed through and kept, to catch the CLI's warning about a request the mock flags.
+let stderrText = "";
+const stderr = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    stderrText += chunk.toString();
+    process.stderr.write(chunk, done);
+  },
+});
+const io: CliIo = { stdout: process.stdout, stderr, env: process.env };
+const surprises: string[] = [];
 
-// The demo asks the mock for a documented error once (Prism's Prefer header) and watches for requests the
-// mock flags as not matching the spec.
-let prefer: string | undefined;
-const violations: string[] = [];
-async function mockFetch(request: Request): Promise<Response> {
-  if (prefer) request.headers.set("Prefer", prefer);
-  prefer = undefined;
-  const response = await fetch(request);
-  const flagged = response.headers.get("sl-violations");
-  if (flagged) violations.push(`${request.method} ${request.url}: ${flagged}`);
-  return response;
+/** Prints the command line, runs it, and notes any exit code other than the expected one. */
+async function cli(args: string[], expected = 0): Promise<void> {
+  console.log(`\n$ partner-center ${args.map((arg) => (/[\s"',]/.test(arg) ? `'${arg}'` : arg)).join(" ")}`);
+  const code = await runCli(args, io);
+  console.log(`(exit code ${code})`);
+  if (code !== expected) surprises.push(`${args.slice(0, 2).join(" ")} exited with ${code}, not ${expected}`);
 }
 
-const mock = await startMockServer();
+const folder = await mkdtemp(join(tmpdir(), "partner-center-demo-"));
 try {
-  console.log(`Prism mock of openapi/partner-center.yaml at ${mock.url}\n`);
-  const pc = createPartnerCenterClient({ credential, baseUrl: mock.url, fetch: mockFetch, applicationName: "partner-center-client demo" });
+  await cli(["skus", "list", customerId, "--mock"]);
+  await cli(["licenses", "assign", customerId, "adele.vance@contoso.onmicrosoft.com", skuId, "--mock"]);
+  // Prism answers with the spec's documented 60012 example when asked through the Prefer header.
+  await cli(
+    [
+      "licenses",
+      "assign",
+      customerId,
+      "adele.vance@contoso.onmicrosoft.com",
+      skuId,
+      "--mock",
+      "--mock-prefer",
+      "code=400, example=licenseQuotaExceeded",
+    ],
+    12,
+  );
+  await cli(["subscription", "auto-renew", customerId, subscriptionId, "off", "--mock"]);
+  await cli(["upgrades", "list", customerId, subscriptionId, "--mock"]);
+  await cli(["upgrades", "perform", customerId, subscriptionId, upgradeOfferId, "--quantity", "5", "--mock", "--json"]);
 
-  const skus = await pc.licenses.listSubscribedSkus(customerId);
-  print("licenses.listSubscribedSkus", skus.map((sku) => `${sku.productSku?.name}: ${sku.availableUnits} of ${sku.totalUnits} free`));
-  console.log(`  (MS-RequestId ${getResponseMeta(skus)?.requestId})\n`);
-
-  const licenses = await pc.licenses.listAssigned(customerId, user);
-  print("licenses.listAssigned", licenses.map((license) => license.productSku?.name));
-
-  const skuId = skus[0]?.productSku?.id ?? "";
-  const assigned = await pc.licenses.assign(customerId, user, skuId);
-  print("licenses.assign", { assigned: assigned.licensesToAssign?.map((license) => license.skuId), warnings: assigned.licenseWarnings });
-
-  prefer = "code=400, example=licenseQuotaExceeded";
-  try {
-    await pc.licenses.assign(customerId, user, skuId);
-  } catch (error) {
-    if (!(error instanceof LicenseQuotaExceededError)) throw error;
-    print("licenses.assign, out of licenses", `${error.name} (code ${error.code}): ${error.message}`);
-  }
-
-  const before = await pc.subscriptions.get(customerId, subscriptionId);
-  print("subscriptions.get", { autoRenewEnabled: before.autoRenewEnabled, etag: before.attributes?.etag });
-  const after = await pc.subscriptions.setAutoRenew(customerId, subscriptionId, false);
-  print("subscriptions.setAutoRenew(false)", { autoRenewEnabled: after.autoRenewEnabled });
-
-  const upgrades = await pc.upgrades.list(customerId, subscriptionId);
-  print("upgrades.list", upgrades.map((u) => `${u.targetOffer?.name}: ${u.upgradeType}, ${u.isEligible ? "eligible" : `blocked (${u.upgradeErrors?.map((e) => e.code).join(", ")})`}`));
-  const eligible = upgrades.find((upgrade) => upgrade.isEligible);
-  if (eligible) {
-    const result = await pc.upgrades.perform(customerId, subscriptionId, eligible, { quantity: 5 });
-    print("upgrades.perform", result);
-  }
+  const rows = join(folder, "licenses.csv");
+  const report = join(folder, "report.csv");
+  const typo = "0c39d6d5-c70d-4c55-bc02-f620844f3fd";
+  await writeFile(
+    rows,
+    [
+      "customerId,userId,action,skuId",
+      `${customerId},adele.vance@contoso.onmicrosoft.com,assign,${skuId}`,
+      `${typo},alex.wilber@contoso.onmicrosoft.com,assign,${skuId}`,
+      `${customerId},megan.bowen@contoso.onmicrosoft.com,remove,${skuId}`,
+    ].join("\n"),
+  );
+  console.log(`\n${rows}: three rows, the second with a customer id one character short`);
+  await cli(["licenses", "bulk", rows, "--report", report, "--mock"], 1);
+  console.log(`\n${report}:\n${await readFile(report, "utf8")}`);
+  console.log("Fixing the customer id in the report, then feeding the report back: only the failed row is sent.");
+  await writeFile(report, (await readFile(report, "utf8")).replace(`${typo},`, `${customerId},`));
+  await cli(["licenses", "bulk", report, "--only-failed", "--report", report, "--mock"]);
+  console.log(`\n${report}, every row ok; the first and third keep the request ids of the first run:\n${await readFile(report, "utf8")}`);
 } finally {
-  await mock.close();
-}
-if (violations.length > 0) {
-  console.error(`The mock flagged ${violations.length} request(s) as not matching the spec:\n${violations.join("\n")}`);
-  process.exitCode = 1;
+  await rm(folder, { recursive: true, force: true });
 }
 
-function print(operation: string, value: unknown): void {
-  console.log(`${operation}:\n  ${typeof value === "string" ? value : JSON.stringify(value)}\n`);
+if (stderrText.includes("does not match the spec")) surprises.push("the mock flagged a request as not matching the spec");
+if (surprises.length > 0) {
+  console.error(`\nThe demo did not go as expected:\n  ${surprises.join("\n  ")}`);
+  process.exitCode = 1;
+} else {
+  console.log("\nEvery command ended as expected.");
 }

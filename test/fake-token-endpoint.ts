@@ -41,7 +41,11 @@ export async function startFakeTokenEndpoint(alsoRoute: readonly string[] = []):
     const chunks: Buffer[] = [];
     incoming.on("data", (chunk: Buffer) => chunks.push(chunk));
     incoming.on("end", async () => {
-      const request = { method: incoming.method ?? "", path: incoming.url ?? "", form: new URLSearchParams(Buffer.concat(chunks).toString()) };
+      const request = {
+        method: incoming.method ?? "",
+        path: incoming.url ?? "",
+        form: new URLSearchParams(Buffer.concat(chunks).toString()),
+      };
       requests.push(request);
       const { status, body } = await answer(request);
       outgoing.writeHead(status, { "Content-Type": "application/json" }).end(JSON.stringify(body));
@@ -94,7 +98,15 @@ export function tokenAnswer(options: { accessToken: string; refreshToken?: strin
       ext_expires_in: options.expiresIn ?? 3600,
       access_token: options.accessToken,
       ...(options.refreshToken && { refresh_token: options.refreshToken }),
-      id_token: fakeJwt({ aud: "client", iss: `https://login.fake-entra.test/${tid}/v2.0`, oid, sub: "subject", tid, preferred_username: "admin@partner.test", ver: "2.0" }),
+      id_token: fakeJwt({
+        aud: "client",
+        iss: `https://login.fake-entra.test/${tid}/v2.0`,
+        oid,
+        sub: "subject",
+        tid,
+        preferred_username: "admin@partner.test",
+        ver: "2.0",
+      }),
       client_info: Buffer.from(JSON.stringify({ uid: oid, utid: tid })).toString("base64url"),
     },
   };

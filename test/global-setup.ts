@@ -1,7 +1,7 @@
-import type { TestProject } from "vitest/node";
 // Pulls vitest's types into the program; without it tsc rejects the augmentation below (TS2664).
 import type {} from "vitest";
-import { startMockServer } from "../scripts/mock-server.js";
+import type { TestProject } from "vitest/node";
+import { startMockServer } from "../src/mock-server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createLogger } from "@stoplight/prism-core";
 import { getHttpOperationsFromSpec, type IHttpConfig } from "@stoplight/prism-http";
@@ -16,7 +18,16 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-const DEFAULT_SPEC = fileURLToPath(new URL("../openapi/partner-center.yaml", import.meta.url));
+const SPEC_FILE = join("openapi", "partner-center.yaml");
+
+/** The spec shipped with the package: found by walking up from this file, which runs from src/ and from dist/src/. */
+export function defaultSpecPath(from: string = fileURLToPath(import.meta.url)): string {
+  for (let dir = dirname(from); ; dir = dirname(dir)) {
+    const candidate = join(dir, SPEC_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) throw new Error(`${SPEC_FILE} was not found in any folder above ${from}`);
+  }
+}
 
 // Mirrors the config `prism mock <spec>` (prism-cli 5.x) hands to createServer, minus CORS.
 // What prism 5.12 does with it (read in the dist sources, then checked against a running server):
@@ -41,14 +52,14 @@ const CONFIG: IHttpConfig = {
 
 /** PRISM_LOG=1 logs at info level, PRISM_LOG=<pino level> uses that level, otherwise silent. */
 function logLevel(): string {
-  const env = process.env["PRISM_LOG"];
+  const env = process.env.PRISM_LOG;
   if (!env || env === "0") return "silent";
   return env === "1" ? "info" : env;
 }
 
 /** Starts Prism's mock server in this process and resolves once it is listening. */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
-  const { specPath = DEFAULT_SPEC, port = 0, host = "127.0.0.1" } = options;
+  const { specPath = defaultSpecPath(), port = 0, host = "127.0.0.1" } = options;
   const operations = await getHttpOperationsFromSpec(specPath);
   if (operations.length === 0) throw new Error(`No operations found in ${specPath}`);
 

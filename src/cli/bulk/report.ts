@@ -1,0 +1,69 @@
+import { isServiceError, type PartnerCenterError } from "../../errors.js";
+import { getResponseMeta } from "../../response.js";
+import { messageLine } from "../failure.js";
+import type { Table } from "./table-file.js";
+
+/** Columns a report adds after the input's own; a report read back as input has them already. */
+export const OUTCOME_COLUMNS = ["status", "errorClass", "code", "message", "requestId", "correlationId"] as const;
+
+/** One row's outcome, as report cells. */
+export type Outcome = Record<(typeof OUTCOME_COLUMNS)[number], string>;
+
+/** The ids a row was sent with; they win over the answer's echo, which a mock fills with example values. */
+export interface SentIds {
+  requestId?: string | undefined;
+  correlationId?: string | undefined;
+}
+
+/** Outcome of a row the service accepted. */
+export function okOutcome(value: unknown, sent: SentIds = {}): Outcome {
+  const meta = typeof value === "object" && value !== null ? getResponseMeta(value) : undefined;
+  return {
+    status: "ok",
+    errorClass: "",
+    code: "",
+    message: "",
+    requestId: sent.requestId ?? meta?.requestId ?? "",
+    correlationId: sent.correlationId ?? meta?.correlationId ?? "",
+  };
+}
+
+/** Outcome of a row that failed, refused before sending (no ids: nothing reached the service) or by the service. */
+export function failedOutcome(error: PartnerCenterError, sent: SentIds = {}): Outcome {
+  const code = isServiceError(error) && error.code !== undefined ? String(error.code) : "";
+  const ids =
+    error.name === "InvalidInputError"
+      ? {}
+      : { requestId: sent.requestId ?? error.requestId, correlationId: sent.correlationId ?? error.correlationId };
+  return {
+    status: "failed",
+    errorClass: error.name,
+    code,
+    message: messageLine(error),
+    requestId: ids.requestId ?? "",
+    correlationId: ids.correlationId ?? "",
+  };
+}
+
+/** Which rows a run sends. A row already `ok` (from an earlier run's report) never is; with `onlyFailed`, only `failed` rows are. */
+export function shouldRun(row: Readonly<Record<string, string>>, onlyFailed: boolean): boolean {
+  const status = (row.status ?? "").trim().toLowerCase();
+  return onlyFailed ? status === "failed" : status !== "ok";
+}
+
+/** The outcome a row already carries (from an earlier report), kept for rows this run does not send. */
+export function carriedOutcome(row: Readonly<Record<string, string>>): Outcome {
+  return Object.fromEntries(OUTCOME_COLUMNS.map((column) => [column, row[column] ?? ""])) as Outcome;
+}
+
+/** The report: every input row with its input columns, then its outcome. */
+export function reportTable(input: Table, outcomes: ReadonlyArray<Outcome>): Table {
+  const inputColumns = input.columns.filter((column) => !(OUTCOME_COLUMNS as readonly string[]).includes(column));
+  return {
+    columns: [...inputColumns, ...OUTCOME_COLUMNS],
+    rows: input.rows.map((row, index) => ({
+      ...Object.fromEntries(inputColumns.map((column) => [column, row[column] ?? ""])),
+      ...outcomes[index],
+    })),
+  };
+}

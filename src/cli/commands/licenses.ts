@@ -1,0 +1,78 @@
+import type { Command } from "commander";
+import type { License, LicenseUpdate } from "../../schemas.js";
+import { licenseJob } from "../bulk/jobs.js";
+import { begin, type Cli } from "../context.js";
+import { formatTable } from "../output.js";
+import { describe } from "./arguments.js";
+import { registerBulkCommand } from "./bulk.js";
+
+/** `licenses show|assign|remove|bulk`: one user's licenses, and many users' from a CSV. */
+export function registerLicenseCommands(program: Command, cli: Cli): void {
+  const licenses = program.command("licenses").description("show, assign and remove users' licenses (App+User token)");
+
+  licenses
+    .command("show")
+    .description("list the licenses assigned to a user")
+    .argument("<customerId>", describe.customerId)
+    .argument("<userId>", describe.userId)
+    .action(async (customerId: string, userId: string, _options: object, command: Command) => {
+      const { pc, print } = await begin(cli, command);
+      const list = await pc.licenses.listAssigned(customerId, userId);
+      print(list, () => licenseTable(list));
+    });
+
+  licenses
+    .command("assign")
+    .description("assign licenses of one or more SKUs to a user")
+    .argument("<customerId>", describe.customerId)
+    .argument("<userId>", describe.userId)
+    .argument("<skuId...>", describe.skuId)
+    .option("--exclude-plan <servicePlanId...>", "service plans to leave off (applied to each SKU given)")
+    .addHelpText(
+      "after",
+      "\nExample:\n  partner-center licenses assign <customerId> adele@contoso.com f8a1db68-be16-40ed-86d5-cb42ce701560 --exclude-plan efb87545-963c-4e0d-99df-69c6916d9eb0",
+    )
+    .action(async (customerId: string, userId: string, skuIds: string[], options: { excludePlan?: string[] }, command: Command) => {
+      const { pc, print } = await begin(cli, command);
+      const assignments = skuIds.map((skuId) => ({ skuId, ...(options.excludePlan && { excludedPlans: options.excludePlan }) }));
+      const result = await pc.licenses.assign(customerId, userId, assignments);
+      print(result, () => describeUpdate(`Assigned ${skuIds.join(", ")} to ${userId}.`, result));
+    });
+
+  licenses
+    .command("remove")
+    .description("remove licenses of one or more SKUs from a user")
+    .argument("<customerId>", describe.customerId)
+    .argument("<userId>", describe.userId)
+    .argument("<skuId...>", describe.skuId)
+    .action(async (customerId: string, userId: string, skuIds: string[], _options: object, command: Command) => {
+      const { pc, print } = await begin(cli, command);
+      const result = await pc.licenses.remove(customerId, userId, skuIds);
+      print(result, () => describeUpdate(`Removed ${skuIds.join(", ")} from ${userId}.`, result));
+    });
+
+  registerBulkCommand(licenses, cli, {
+    name: "bulk",
+    job: licenseJob,
+    description:
+      "assign and remove licenses for many users from a CSV or JSON file: customerId,userId,action(assign|remove),skuId[,excludedPlans]",
+    example:
+      "customerId,userId,action,skuId,excludedPlans\n  0c39d6d5-c70d-4c55-bc02-f620844f3fd1,adele@contoso.com,assign,f8a1db68-be16-40ed-86d5-cb42ce701560,efb87545-963c-4e0d-99df-69c6916d9eb0",
+  });
+}
+
+function licenseTable(licenses: readonly License[]): string {
+  if (licenses.length === 0) return "No licenses.";
+  const rows = licenses.map((license) => [
+    license.productSku?.id,
+    license.productSku?.name,
+    license.productSku?.skuPartNumber,
+    (license.servicePlans ?? []).map((plan) => plan.serviceName).join(" "),
+  ]);
+  return formatTable(["SKU ID", "NAME", "PART NUMBER", "SERVICE PLANS"], rows);
+}
+
+function describeUpdate(done: string, result: LicenseUpdate): string {
+  const warnings = (result.licenseWarnings ?? []).map((warning) => `warning ${warning.code ?? ""}: ${warning.message ?? ""}`.trim());
+  return [done, ...warnings].join("\n");
+}

@@ -1,0 +1,185 @@
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { autoRenewJob, licenseJob } from "../../src/cli/bulk/jobs.js";
+import { carriedOutcome, failedOutcome, okOutcome, reportTable, shouldRun } from "../../src/cli/bulk/report.js";
+import { readTable, type Table, writeTable } from "../../src/cli/bulk/table-file.js";
+import { InvalidInputError, LicenseQuotaExceededError, NetworkError } from "../../src/errors.js";
+import { attachResponseMeta } from "../../src/response.js";
+
+// The CSV/JSON and report logic of the bulk commands, without a CLI or a mock around it.
+let folder = "";
+beforeAll(async () => {
+  folder = await mkdtemp(join(tmpdir(), "partner-center-cli-files-"));
+});
+afterAll(() => rm(folder, { recursive: true, force: true }));
+
+const known = ["customerId", "userId", "status"];
+
+describe("readTable and writeTable", () => {
+  test("reads a CSV with a BOM, odd header case, quoted cells and blank lines", async () => {
+    const file = join(folder, "in.csv");
+    await writeFile(file, '\uFEFFCUSTOMERID, UserId ,Note\n a , "b, c" ,"say ""hi"""\n\n');
+    expect(await readTable(file, known)).toEqual({
+      columns: ["customerId", "userId", "Note"],
+      rows: [{ customerId: "a", userId: "b, c", Note: 'say "hi"' }],
+    });
+  });
+
+  test("reads a JSON array, turning every value into text", async () => {
+    const file = join(folder, "in.json");
+    await writeFile(
+      file,
+      JSON.stringify([
+        { customerid: "a", enabled: false, extra: null },
+        { userId: 7, list: [1] },
+      ]),
+    );
+    expect(await readTable(file, known)).toEqual({
+      columns: ["customerId", "enabled", "extra", "userId", "list"],
+      rows: [
+        { customerId: "a", enabled: "false", extra: "" },
+        { userId: "7", list: "[1]" },
+      ],
+    });
+  });
+
+  test.each([
+    ["dup.csv", "customerId,CustomerId\na,b\n", "column customerId appears more than once"],
+    ["ragged.csv", "customerId,userId\na\n", "Invalid Record Length"],
+    ["object.json", '{"customerId":"a"}', "it must hold an array of objects"],
+    ["broken.json", "[{", "JSON"],
+  ])("refuses %s with InvalidInputError", async (name, text, problem) => {
+    const file = join(folder, name);
+    await writeFile(file, text);
+    const error = await readTable(file, known, "licenses bulk").catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).message).toMatch(/^licenses bulk was not sent: /);
+    expect((error as InvalidInputError).problems.join()).toContain(problem);
+  });
+
+  test.each(["out.csv", "out.json"])("what %s holds reads back the same", async (name) => {
+    const file = join(folder, name);
+    const table: Table = {
+      columns: ["customerId", "message"],
+      rows: [{ customerId: "a", message: 'comma, "quote"\nnewline' }, { customerId: "b" }],
+    };
+    await writeTable(file, table);
+    expect(await readTable(file, known)).toEqual({ columns: table.columns, rows: [table.rows[0], { customerId: "b", message: "" }] });
+  });
+
+  test("cells are written as they are (no formula escaping), so a report reads back as the same input", async () => {
+    const file = join(folder, "formula.csv");
+    await writeTable(file, { columns: ["userId"], rows: [{ userId: "=1+1" }] });
+    expect(await readFile(file, "utf8")).toBe("userId\n=1+1\n");
+  });
+});
+
+describe("report rows", () => {
+  const sent = { requestId: "11111111-1111-4111-8111-111111111111", correlationId: "22222222-2222-4222-8222-222222222222" };
+
+  test("an ok row keeps the ids it was sent with", () => {
+    const value = attachResponseMeta({}, { status: 201, requestId: "echoed", correlationId: "echoed" });
+    expect(okOutcome(value, sent)).toEqual({ status: "ok", errorClass: "", code: "", message: "", ...sent });
+    expect(okOutcome(value)).toMatchObject({ requestId: "echoed", correlationId: "echoed" });
+  });
+
+  test("a service failure gives class, code, the message without the ids suffix, and the ids", () => {
+    const error = new LicenseQuotaExceededError({
+      operation: "licenses.update",
+      status: 400,
+      code: 60012,
+      description: "out of licenses",
+      requestId: "r",
+      correlationId: "c",
+    });
+    expect(failedOutcome(error, sent)).toEqual({
+      status: "failed",
+      errorClass: "LicenseQuotaExceededError",
+      code: "60012",
+      message: "licenses.update failed with HTTP 400 code 60012: out of licenses",
+      ...sent,
+    });
+    expect(failedOutcome(error)).toMatchObject({ requestId: "r", correlationId: "c" });
+    expect(failedOutcome(new NetworkError("no route"), sent)).toMatchObject({ errorClass: "NetworkError", code: "", ...sent });
+  });
+
+  test("a row refused before sending carries no ids", () => {
+    expect(failedOutcome(new InvalidInputError("row 2", ["action must be assign or remove"]), sent)).toMatchObject({
+      requestId: "",
+      correlationId: "",
+      message: "row 2 was not sent: action must be assign or remove",
+    });
+  });
+
+  test.each([
+    [{}, false, true],
+    [{ status: "" }, false, true],
+    [{ status: "failed" }, false, true],
+    [{ status: " OK " }, false, false],
+    [{}, true, false],
+    [{ status: "ok" }, true, false],
+    [{ status: "Failed" }, true, true],
+  ])("shouldRun(%o, onlyFailed %s) is %s", (row, onlyFailed, expected) => {
+    expect(shouldRun(row, onlyFailed)).toBe(expected);
+  });
+
+  test("the report replaces an earlier report's outcome columns and keeps every other column", () => {
+    const input = {
+      columns: ["customerId", "status", "note", "requestId"],
+      rows: [{ customerId: "a", status: "ok", note: "n", requestId: "old" }],
+    };
+    expect(reportTable(input, [carriedOutcome(input.rows[0]!)])).toEqual({
+      columns: ["customerId", "note", "status", "errorClass", "code", "message", "requestId", "correlationId"],
+      rows: [{ customerId: "a", note: "n", status: "ok", errorClass: "", code: "", message: "", requestId: "old", correlationId: "" }],
+    });
+  });
+});
+
+describe("rows to items", () => {
+  test.each([
+    [
+      { customerId: "c", userId: "u", action: "assign", skuId: "s" },
+      { customerId: "c", userId: "u", update: { licensesToAssign: [{ skuId: "s" }] } },
+    ],
+    [
+      { customerId: "c", userId: "u", action: " Assign ", skuId: "s", excludedPlans: "p1; p2,p3 p4" },
+      { customerId: "c", userId: "u", update: { licensesToAssign: [{ skuId: "s", excludedPlans: ["p1", "p2", "p3", "p4"] }] } },
+    ],
+    [
+      { customerId: "c", userId: "u", action: "REMOVE", skuId: "s", excludedPlans: "" },
+      { customerId: "c", userId: "u", update: { licensesToRemove: ["s"] } },
+    ],
+    [
+      { customerId: "c", userId: "u", action: "remove", skuId: "s", excludedPlans: "p" },
+      { problems: ["excludedPlans only goes with action assign"] },
+    ],
+    [{ action: "grant" }, { problems: ['action must be assign or remove, not "grant"'] }],
+  ])("licenses: %o", (row, item) => {
+    expect(licenseJob.toItem(row)).toEqual(item);
+  });
+
+  test.each([
+    ["true", true],
+    ["ON", true],
+    ["yes", true],
+    ["1", true],
+    ["false", false],
+    ["off", false],
+    [" No ", false],
+    ["0", false],
+  ])("auto-renew: enabled %s is %s", (enabled, expected) => {
+    expect(autoRenewJob.toItem({ customerId: "c", subscriptionId: "s", enabled })).toEqual({
+      customerId: "c",
+      subscriptionId: "s",
+      enabled: expected,
+    });
+  });
+
+  test("auto-renew: anything else is a problem", () => {
+    expect(autoRenewJob.toItem({ customerId: "c", subscriptionId: "s", enabled: "maybe" })).toEqual({
+      problems: [expect.stringContaining('not "maybe"')],
+    });
+  });
+});

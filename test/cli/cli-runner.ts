@@ -1,0 +1,99 @@
+/**
+ * Two ways to run `partner-center` with the same expectations: the executable in a child process (the built
+ * `dist/src/cli/main.js` when it is there and newer than every source file, else `src/cli/main.ts` through tsx),
+ * and `runCli` in this process (what coverage sees).
+ */
+import { execFile } from "node:child_process";
+import { existsSync, readdirSync, statSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { runCli } from "../../src/cli/run.js";
+
+/** What one run printed and how it exited. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI on some arguments. */
+export interface CliRunner {
+  name: string;
+  run(args: readonly string[], env?: Record<string, string>): Promise<CliRun>;
+}
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const built = join(root, "dist", "src", "cli", "main.js");
+
+// A build older than the sources would test yesterday's CLI: then the sources run instead.
+function isFreshBuild(): boolean {
+  if (!existsSync(built)) return false;
+  const builtAt = statSync(built).mtimeMs;
+  const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
+  return sources.every((file) => statSync(join(root, "src", file)).mtimeMs <= builtAt);
+}
+
+// PARTNER_CENTER_CLI_BIN runs another build of main.js (an installed package's, say) through the same tests.
+const chosen = process.env.PARTNER_CENTER_CLI_BIN || (isFreshBuild() ? built : undefined);
+const command = chosen
+  ? [chosen]
+  : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, join(root, "src", "cli", "main.ts")];
+
+// Credentials of the machine running the tests never reach the CLI: every test uses --mock.
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const kept = Object.entries(process.env).filter(([name]) => !/^(PARTNER_CENTER_|AZURE_)/.test(name));
+  return { ...Object.fromEntries(kept.filter((entry): entry is [string, string] => entry[1] !== undefined)), ...extra };
+}
+
+/** The executable in a child process, as a user runs it. */
+export const binary: CliRunner = {
+  name: chosen ? "built binary" : "sources via tsx",
+  run: (args, env = {}) =>
+    new Promise((resolve) => {
+      execFile(process.execPath, [...command, ...args], { env: cleanEnv(env), cwd: root, timeout: 30_000 }, (error, stdout, stderr) => {
+        const code = error && typeof error.code === "number" ? error.code : error ? -1 : 0;
+        resolve({ code, stdout, stderr });
+      });
+    }),
+};
+
+/** `runCli` in this process, its output captured. */
+export const inProcess: CliRunner = {
+  name: "in-process",
+  async run(args, env = {}) {
+    const stdout = capture();
+    const stderr = capture();
+    const code = await runCli(args, { stdout: stdout.stream, stderr: stderr.stream, env: cleanEnv(env) });
+    return { code, stdout: stdout.text(), stderr: stderr.text() };
+  },
+};
+
+/** A writable stream that keeps what is written to it. */
+export function capture(): { stream: Writable; text: () => string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+/** Time a test that starts a child process may take: node and the sources' compilation on a busy 2-core machine. */
+export const CHILD_TIMEOUT_MS = 30_000;
+
+/** Both runners, for `describe.each`. */
+export const runners: readonly CliRunner[] = [binary, inProcess];
+
+/** Ids of the spec's examples, which the mock answers for. */
+export const ids = {
+  customerId: "0c39d6d5-c70d-4c55-bc02-f620844f3fd1",
+  userId: "adele.vance@contoso.onmicrosoft.com",
+  subscriptionId: "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e",
+  skuId: "f8a1db68-be16-40ed-86d5-cb42ce701560",
+  planId: "efb87545-963c-4e0d-99df-69c6916d9eb0",
+  upgradeOfferId: "796B6B5F-613C-4E24-A17C-EBA730D49C02",
+} as const;

@@ -1,0 +1,65 @@
+import { describe, expect, test, vi } from "vitest";
+import { binary, CHILD_TIMEOUT_MS, inProcess, runners } from "./cli-runner.js";
+
+// Tests here start child processes: node plus the CLI, on a machine that may be busy.
+vi.setConfig({ testTimeout: CHILD_TIMEOUT_MS });
+
+// Every command and group, with what its help must mention (its arguments and own options).
+const pages: ReadonlyArray<{ command: string; mentions: readonly string[] }> = [
+  {
+    command: "",
+    mentions: [
+      "skus",
+      "licenses",
+      "subscription",
+      "upgrades",
+      "--json",
+      "--mock",
+      "Exit codes",
+      "LicenseQuotaExceededError",
+      "PARTNER_CENTER_REFRESH_TOKEN",
+    ],
+  },
+  { command: "skus", mentions: ["list"] },
+  { command: "skus list", mentions: ["<customerId>", "--group"] },
+  { command: "licenses", mentions: ["show", "assign", "remove", "bulk"] },
+  { command: "licenses show", mentions: ["<customerId>", "<userId>"] },
+  { command: "licenses assign", mentions: ["<customerId>", "<userId>", "<skuId...>", "--exclude-plan"] },
+  { command: "licenses remove", mentions: ["<customerId>", "<userId>", "<skuId...>"] },
+  { command: "licenses bulk", mentions: ["<file>", "--report", "--only-failed", "customerId,userId,action"] },
+  { command: "subscription", mentions: ["show", "auto-renew", "bulk-auto-renew"] },
+  { command: "subscription show", mentions: ["<customerId>", "<subscriptionId>"] },
+  { command: "subscription auto-renew", mentions: ["<customerId>", "<subscriptionId>", "<state>", "on", "off"] },
+  { command: "subscription bulk-auto-renew", mentions: ["<file>", "--report", "--only-failed", "customerId,subscriptionId,enabled"] },
+  { command: "upgrades", mentions: ["list", "perform"] },
+  { command: "upgrades list", mentions: ["<customerId>", "<subscriptionId>"] },
+  { command: "upgrades perform", mentions: ["<customerId>", "<subscriptionId>", "<targetOfferId>", "--quantity"] },
+];
+
+describe.each(runners)("--help ($name)", (runner) => {
+  test.concurrent.each(pages)("`$command --help` exits 0 and names its arguments", async ({ command, mentions }) => {
+    const { code, stdout } = await runner.run([...command.split(" ").filter(Boolean), "--help"]);
+    expect(code).toBe(0);
+    for (const mention of mentions) expect(stdout).toContain(mention);
+  });
+});
+
+describe("usage errors", () => {
+  test.each([
+    { args: ["licenses", "frobnicate"], says: "unknown command" },
+    { args: ["skus", "list"], says: "missing required argument" },
+    { args: ["subscription", "auto-renew", "a", "b", "maybe"], says: "Allowed choices are on, off" },
+    { args: ["upgrades", "perform", "a", "b", "c", "--quantity", "0"], says: "whole number of at least 1" },
+    { args: ["skus", "list", "x", "--mock", "--base-url", "https://example.com"], says: "cannot be used with option '--mock'" },
+  ])("$args exits 2 with commander's message", async ({ args, says }) => {
+    const { code, stderr } = await inProcess.run(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(says);
+  });
+
+  test("a group without a command shows its help and exits 2", async () => {
+    const { code, stderr } = await binary.run(["licenses"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("assign");
+  });
+});
