@@ -8,7 +8,7 @@ const DEFAULT_THROTTLE_PAUSE_MS = 1000;
  * limit throttles that customer alone while the others go through, whereas an exhausted partner budget refuses
  * whichever customers' calls come next, within a few ms of each other.
  */
-const PARTNER_WIDE_WINDOW_MS = 200;
+const PARTNER_WIDE_WINDOW_MS = 100;
 
 /** One customer's share of a bulk run: its calls in flight, its pause after a 429, its adaptive rate. */
 export interface Lane {
@@ -38,7 +38,10 @@ export function createCustomerLanes(perCustomerConcurrency: number, rateOptions:
   };
   const get = (customerId: string) => {
     let lane = lanes.get(customerId);
-    if (!lane) lanes.set(customerId, (lane = create(Date.now())));
+    if (!lane) {
+      lane = create(Date.now());
+      lanes.set(customerId, lane);
+    }
     return lane;
   };
   return {
@@ -53,6 +56,7 @@ export function createCustomerLanes(perCustomerConcurrency: number, rateOptions:
       lane.rate?.onThrottle(now);
       const partnerWide = lastThrottle.customerId !== customerId && now - lastThrottle.at <= PARTNER_WIDE_WINDOW_MS;
       lastThrottle = { customerId, at: now };
+      if (process.env.BULK_DEBUG) console.error(`429 ${customerId.slice(-2)} at ${now % 100000} partnerWide=${partnerWide} lane=${lane.rate?.perSecond.toFixed(1)}`);
       return { partnerWide };
     },
   };
