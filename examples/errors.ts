@@ -65,5 +65,5 @@ function explain(error: unknown): string {
   const details = isServiceError(error)
     ? [`status ${error.status}`, error.code !== undefined && `code ${error.code}`, `category ${error.category}`].filter(Boolean).join(", ")
     : "";
-  return `${error.name} (${details}): ${advice}. MS-RequestId ${error.requestId ?? "(not echoed)"}`;
+  return `${error.name} (${details}): ${advice}. MS-RequestId ${error.requestId}`;
 }

@@ -56,7 +56,8 @@ export function createCustomerLanes(perCustomerConcurrency: number, rateOptions:
       lane.rate?.onThrottle(now);
       const partnerWide = lastThrottle.customerId !== customerId && now - lastThrottle.at <= PARTNER_WIDE_WINDOW_MS;
       lastThrottle = { customerId, at: now };
-      if (process.env.BULK_DEBUG) console.error(`429 ${customerId.slice(-2)} at ${now % 100000} partnerWide=${partnerWide} lane=${lane.rate?.perSecond.toFixed(1)}`);
+      if (process.env.BULK_DEBUG)
+        console.error(`429 ${customerId.slice(-2)} at ${now % 100000} partnerWide=${partnerWide} lane=${lane.rate?.perSecond.toFixed(1)}`);
       return { partnerWide };
     },
   };

@@ -27,7 +27,7 @@ const expected: Record<string, RegExp[]> = {
     /^re-run of the failures: 2 of 2 done$/m,
   ],
   "errors.ts": [
-    /^InvalidInputError, 0 requests sent: customerId must be a GUID; userId must not be empty; licenses must not be empty$/m,
+    /^InvalidInputError, 0 requests sent: customerId must be a GUID; userId must not be empty; licenses\[0\] must not be empty$/m,
     /^LicenseQuotaExceededError \(status 400, code 60012, category BadInput\): buy more licenses/m,
     /^PartnerTokenNotAllowedError \(status 400, code 900316, category BadInput\)/m,
     /^ConditionalAccessBlockedError \(status 403, code 900309, category Forbidden\)/m,
