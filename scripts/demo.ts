@@ -1,6 +1,7 @@
 /**
  * `npm run demo`: the `partner-center` CLI at work against the embedded Prism mock of the spec (`--mock`), run
- * in-process: list SKUs, assign a license, run out of licenses (exit code 12), switch auto-renew off, list and
+ * in-process: list SKUs, assign a license, run out of licenses (exit code 12), show the user's licenses and the
+ * subscription, switch auto-renew off, list and
  * perform an upgrade, then a bulk CSV with a failure and the re-run of just that row from the report.
  * Exits 0 when every command ended with the exit code shown and the mock flagged no request.
  */
@@ -53,6 +54,8 @@ try {
     ],
     12,
   );
+  await cli(["licenses", "show", customerId, "adele.vance@contoso.onmicrosoft.com", "--mock"]);
+  await cli(["subscription", "show", customerId, subscriptionId, "--mock"]);
   await cli(["subscription", "auto-renew", customerId, subscriptionId, "off", "--mock"]);
   await cli(["upgrades", "list", customerId, subscriptionId, "--mock"]);
   await cli(["upgrades", "perform", customerId, subscriptionId, upgradeOfferId, "--quantity", "5", "--mock", "--json"]);
