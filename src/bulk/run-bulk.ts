@@ -116,7 +116,10 @@ export async function* runBulk<Item, Value>(
   // Each call gets a signal of its own: fetch ties a listener to the signal it is given until the request is
   // garbage-collected, and thousands of calls on the run's one signal pile them up (MaxListenersExceededWarning).
   const callControllers = new Set<AbortController>();
-  controller.signal.addEventListener("abort", () => callControllers.forEach((call) => call.abort(controller.signal.reason)), { once: true });
+  const abortCalls = () => {
+    for (const call of callControllers) call.abort(controller.signal.reason);
+  };
+  controller.signal.addEventListener("abort", abortCalls, { once: true });
 
   const start = (pending: Pending<Item>, lane: Lane) => {
     lane.inFlight += 1;
@@ -125,7 +128,10 @@ export async function* runBulk<Item, Value>(
     const call = { requestId: pending.requestId, signal: callController.signal };
     const promise: Promise<void> = task
       .run(pending.item, call)
-      .then((value) => settle(pending, lane, { value }), (error: unknown) => settle(pending, lane, { error }))
+      .then(
+        (value) => settle(pending, lane, { value }),
+        (error: unknown) => settle(pending, lane, { error }),
+      )
       .finally(() => {
         callControllers.delete(callController);
         running.delete(promise);
@@ -170,7 +176,11 @@ export async function* runBulk<Item, Value>(
         for (const pending of queue.splice(0).filter((item) => item.throttles > 0)) {
           counts.failed += 1;
           counts.retrying -= 1;
-          finished.push({ ...pending, ok: false, error: new AbortedError("the bulk run was aborted before this item could be re-sent", { requestId: pending.requestId }) });
+          finished.push({
+            ...pending,
+            ok: false,
+            error: new AbortedError("the bulk run was aborted before this item could be re-sent", { requestId: pending.requestId }),
+          });
         }
       }
       settled = false;
@@ -190,7 +200,11 @@ export async function* runBulk<Item, Value>(
 
 function asLibraryError(error: unknown): PartnerCenterError {
   if (isPartnerCenterError(error)) return error;
-  return new PartnerCenterError(`the item failed with an unexpected error: ${error instanceof Error ? error.message : String(error)}`, {}, { cause: error });
+  return new PartnerCenterError(
+    `the item failed with an unexpected error: ${error instanceof Error ? error.message : String(error)}`,
+    {},
+    { cause: error },
+  );
 }
 
 function sleepUntilWoken(ms: number, onWake: (resolve: () => void) => void, signal: AbortSignal): Promise<void> {
