@@ -100,15 +100,38 @@ export function backoffDelayMs(attempt: number, options: Required<RetryOptions>,
 type Settings = Required<Omit<RetryingFetchOptions, "retry" | "authorize">> &
   Pick<RetryingFetchOptions, "authorize"> & { retry: Required<RetryOptions>; refreshOn401: boolean };
 
+/**
+ * What the typed methods (call.ts) and the retrying fetch exchange beside the Request, as its `partnerCenterCall`
+ * (openapi-fetch copies init keys the Request does not know onto the Request it passes down). It spares each call a
+ * second Request, a read of the body it was given, and a second body stream for the answer: ~60-100 µs a call
+ * together, most of this layer's cost (bench/results.md). Raw calls, without it, take the general path.
+ */
+export interface CallHandOver {
+  /** The caller's signal. The Request's own is `firstAttempt`'s, so that the first attempt can send it as it is. */
+  signal: AbortSignal | undefined;
+  /** Aborts the first attempt: on timeout, or when `signal` aborts. */
+  firstAttempt: AbortController;
+  /** The body as serialized, replayed by every later attempt. */
+  body?: string;
+  /** Filled with the text of a 2xx answer, which then comes back without a body of its own: `answer`. */
+  text?: string;
+  answer?: Response;
+}
+
 /** One logical call: the original request's parts, its body buffered once so every attempt can replay it. */
 interface Call {
   request: Request;
-  body: ArrayBuffer | undefined;
-  signal: AbortSignal;
+  body: ArrayBuffer | string | undefined;
+  /** The caller's signal, if any. */
+  signal: AbortSignal | undefined;
   ids: RequestIds;
-  what: string;
+  /** "METHOD /path", for messages. */
+  readonly what: string;
   /** Every credential this call has sent in Authorization, cut out of whatever comes back. */
   tokens: Set<string>;
+  handOver: CallHandOver | undefined;
+  /** Whether an attempt has sent `request` itself (only the first may, and only with a hand-over). */
+  sent: boolean;
 }
 
 /**
@@ -132,9 +155,23 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
   return async (request) => {
     // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
     const ids = { requestId: idFrom(request, "MS-RequestId"), correlationId: idFrom(request, "MS-CorrelationId") };
-    const what = `${request.method} ${new URL(request.url).pathname}`;
-    const body = request.body === null ? undefined : await request.arrayBuffer();
-    return run({ request, body, signal: request.signal, ids, what, tokens: new Set() }, settings);
+    const { partnerCenterCall: handOver } = request as Request & { partnerCenterCall?: CallHandOver };
+    let body: Call["body"];
+    if (handOver) body = handOver.body;
+    else if (request.body !== null) body = await request.arrayBuffer();
+    const call: Call = {
+      request,
+      body,
+      signal: handOver ? handOver.signal : request.signal,
+      ids,
+      get what() {
+        return `${request.method} ${new URL(request.url).pathname}`;
+      },
+      tokens: new Set(),
+      handOver,
+      sent: false,
+    };
+    return run(call, settings);
   };
 }
 
@@ -155,7 +192,7 @@ async function run(call: Call, settings: Settings): Promise<Response> {
     // A failure, in transit or while reading the body, is decided here.
     const decided = step && result instanceof Response ? step : nextStep(result, state, settings);
     if (decided.kind === "return") {
-      if (result instanceof Response) return withoutTokens(result, call.tokens);
+      if (result instanceof Response) return result;
       throw result;
     }
     if (result instanceof Response) await discard(result);
@@ -183,7 +220,8 @@ function nextStep(result: Outcome, { retries, refreshed }: { retries: number; re
 }
 
 /**
- * One attempt: a fresh Request with the call's headers, a timeout, and failures turned into our errors. The body
+ * One attempt: the Request with the call's headers and a token (the Request openapi-fetch built, for the first
+ * attempt of a typed method's call; otherwise a copy), a timeout, and failures turned into our errors. The body
  * of an answer that will be returned is read here, under the same timeout: a connection that breaks or stalls
  * mid-body is then a failed attempt like any other, retried with the same MS-RequestId, instead of an error (or a
  * wait without end) when openapi-fetch reads the body after the retry loop has finished.
@@ -193,22 +231,29 @@ async function attempt(
   settings: Settings,
   { attempts, forceRefresh, keepsBody }: { attempts: number; forceRefresh: boolean; keepsBody: (response: Response) => boolean },
 ): Promise<Outcome> {
-  if (call.signal.aborted) return aborted(call);
-  const headers = new Headers(call.request.headers);
+  if (call.signal?.aborted) return aborted(call);
+  // The first attempt of a typed method's call sends the Request openapi-fetch built; every other one a copy.
+  const asBuilt = call.handOver !== undefined && !call.sent;
+  call.sent = true;
+  const headers = asBuilt ? call.request.headers : new Headers(call.request.headers);
   // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
-  await settings.authorize?.(headers, { forceRefresh, signal: call.signal });
+  await settings.authorize?.(headers, { forceRefresh, ...(call.signal && { signal: call.signal }) });
   // Real tokens are long; a test's "t" is not worth cutting from every answer.
   const credential = headers
     .get("Authorization")
     ?.replace(/^\S+\s+/, "")
     .trim();
   if (credential && credential.length >= 8) call.tokens.add(credential);
-  if (call.signal.aborted) return aborted(call);
-  const timeout = new AbortController();
+  if (call.signal?.aborted) return aborted(call);
+  const timeout = asBuilt ? call.handOver!.firstAttempt : new AbortController();
   const { timeoutMs } = settings;
   const timer = timeoutMs > 0 && timeoutMs < Infinity ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
-  const signal = AbortSignal.any([call.signal, timeout.signal]);
-  const request = new Request(call.request, { headers, body: call.body, signal });
+  // The caller's abort reaches the attempt through the timeout's controller: one signal per attempt. AbortSignal.any
+  // did the same at several times the cost (a WeakRef and a registry entry per signal on Node 20; bench/results.md).
+  const forward = (): void => timeout.abort(call.signal?.reason);
+  call.signal?.addEventListener("abort", forward, { once: true });
+  const signal = timeout.signal;
+  const request = asBuilt ? call.request : new Request(call.request, { headers, body: call.body, signal });
   // Node's fetch follows this signal through a WeakRef to the Request: were the Request garbage-collected
   // mid-attempt, a timeout or an abort would no longer reach the fetch, and its socket would stay open for good.
   // This listener holds the Request until the attempt is over.
@@ -216,9 +261,9 @@ async function attempt(
   signal.addEventListener("abort", holdRequest, { once: true });
   try {
     const response = await untilAborted(settings.fetch(request), signal, discard);
-    return keepsBody(response) ? await buffered(response, signal) : response;
+    return keepsBody(response) ? await buffered(response, signal, call) : response;
   } catch (error) {
-    if (call.signal.aborted) return aborted(call);
+    if (call.signal?.aborted) return aborted(call);
     const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
     if (timeout.signal.aborted) {
       return new TimeoutError(`${call.what} got no answer within ${timeoutMs} ms, after ${tries}`, call.ids, {
@@ -230,6 +275,7 @@ async function attempt(
     return new NetworkError(message, call.ids, { cause: scrubError(error, [...call.tokens]) });
   } finally {
     clearTimeout(timer);
+    call.signal?.removeEventListener("abort", forward);
     signal.removeEventListener("abort", holdRequest);
   }
 }
@@ -237,11 +283,54 @@ async function attempt(
 // Statuses whose Response must have a null body (the Fetch standard's null body statuses).
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
-/** The same answer with its body read into memory (Partner Center answers are small JSON documents). */
-async function buffered(response: Response, signal: AbortSignal): Promise<Response> {
-  const body = await untilAborted(response.arrayBuffer(), signal);
+/**
+ * The same answer with its body read into memory (Partner Center answers are small JSON documents), and every
+ * token this call sent cut out of its headers and body: a service or proxy that echoes the Authorization header
+ * (in a fault's description, an HTML title, an MS-RequestId) must not make an error or a result quote it. The
+ * exact values are known only here; the shape-based rule of redact.ts catches the rest. One Response is built per
+ * answer, with the headers and bytes as they came unless a token was found.
+ */
+async function buffered(response: Response, signal: AbortSignal, { tokens, handOver: answer }: Call): Promise<Response> {
+  const bytes = await untilAborted(response.arrayBuffer(), signal);
   const { status, statusText, headers } = response;
-  return new Response(NULL_BODY_STATUSES.has(status) ? null : body, { status, statusText, headers });
+  const init = { status, statusText, headers: withoutTokensInHeaders(headers, tokens) };
+  if (NULL_BODY_STATUSES.has(status)) return new Response(null, init);
+  const handOver = answer !== undefined && response.ok;
+  if (!handOver && (tokens.size === 0 || bytes.byteLength === 0)) return new Response(bytes, init);
+  const text = utf8.decode(bytes);
+  const clean = tokens.size === 0 ? text : cutFromBody(text, (value) => cutTokens(value, tokens));
+  if (handOver) {
+    answer.text = clean;
+    answer.answer = new Response(null, init);
+    return answer.answer;
+  }
+  if (clean === text) return new Response(bytes, init);
+  const cleanHeaders = new Headers(init.headers);
+  cleanHeaders.delete("Content-Length");
+  return new Response(clean, { ...init, headers: cleanHeaders });
+}
+
+const utf8 = new TextDecoder();
+
+function cutTokens(text: string, tokens: ReadonlySet<string>): string {
+  let result = text;
+  for (const token of tokens) if (result.includes(token)) result = result.split(token).join("[redacted]");
+  return result;
+}
+
+/** The headers as they are, or a copy with the tokens cut out of their values if one holds any. */
+function withoutTokensInHeaders(headers: Headers, tokens: ReadonlySet<string>): Headers {
+  if (tokens.size === 0) return headers;
+  let holdsToken = false;
+  headers.forEach((value) => {
+    holdsToken ||= cutTokens(value, tokens) !== value;
+  });
+  if (!holdsToken) return headers;
+  const clean = new Headers();
+  headers.forEach((value, name) => {
+    clean.append(name, cutTokens(value, tokens));
+  });
+  return clean;
 }
 
 // A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
@@ -263,15 +352,15 @@ async function pause(call: Call, settings: Settings, delayMs: number): Promise<v
   try {
     await settings.sleep(delayMs, call.signal);
   } catch (error) {
-    if (call.signal.aborted) throw aborted(call);
+    if (call.signal?.aborted) throw aborted(call);
     throw error;
   }
   // An injected sleep may ignore the signal.
-  if (call.signal.aborted) throw aborted(call);
+  if (call.signal?.aborted) throw aborted(call);
 }
 
 function aborted(call: Call): AbortedError {
-  return new AbortedError(`${call.what} was aborted by the caller`, call.ids, { cause: call.signal.reason });
+  return new AbortedError(`${call.what} was aborted by the caller`, call.ids, { cause: call.signal?.reason });
 }
 
 // Frees the socket of an answer we will not read (ky does the same); a failed cancel changes nothing.
@@ -291,37 +380,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     }, ms);
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
-
-/**
- * The answer with every token this call sent cut out of its headers and body. A service or proxy that echoes the
- * Authorization header (in a fault's description, an HTML title, an MS-RequestId) must not make an error or a
- * result quote it. The exact values are known only here; the shape-based rule of errors.ts catches the rest.
- * An answer holding none of them comes back with its headers and body as they were.
- */
-async function withoutTokens(response: Response, tokens: ReadonlySet<string>): Promise<Response> {
-  if (tokens.size === 0) return response;
-  const cut = (text: string): string => [...tokens].reduce((result, token) => result.split(token).join("[redacted]"), text);
-  let changed = false;
-  const headers = new Headers();
-  response.headers.forEach((value, name) => {
-    const clean = cut(value);
-    changed ||= clean !== value;
-    headers.append(name, clean);
-  });
-  // The body is already in memory (see buffered), so it is read here once and the answer rebuilt from it: a clone()
-  // would tee the stream, which cost ~60-150 µs a call, the largest single step of this layer (bench/results.md).
-  const text = response.body === null ? null : await response.text();
-  const cleanBody = text === null ? null : cutFromBody(text, cut);
-  if (cleanBody !== text) {
-    changed = true;
-    headers.delete("Content-Length");
-  }
-  return new Response(cleanBody, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: changed ? headers : response.headers,
   });
 }
 

@@ -185,6 +185,23 @@ describe("answers", () => {
     expect((error as Error).message).toContain(problem);
   });
 
+  test("reads the answer a middleware on pc.raw put in place of the service's", async () => {
+    const { pc } = clientWith(() => jsonResponse(200, subscription));
+    pc.raw.use({ onResponse: () => jsonResponse(200, { ...subscription, autoRenewEnabled: false }) });
+    await expect(pc.subscriptions.get(customerId, subscriptionId)).resolves.toMatchObject({ autoRenewEnabled: false });
+  });
+
+  test("sends the Request openapi-fetch built on the first attempt and a copy with the same body on a retry", async () => {
+    const { pc, requests, fetch } = clientWith((_, index) => (index === 0 ? jsonResponse(503, {}) : jsonResponse(201, {})));
+    await pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId }] });
+    expect(fetch).toHaveBeenCalledTimes(2);
+    const [first, second] = await Promise.all(requests.map((request) => request.text()));
+    expect(JSON.parse(first!)).toEqual({ licensesToAssign: [{ skuId }] });
+    expect(second).toBe(first);
+    expect(requests[1]!.headers.get("MS-RequestId")).toBe(requests[0]!.headers.get("MS-RequestId"));
+    expect(requests[1]!.headers.get("Authorization")).toMatch(/^Bearer /);
+  });
+
   test("keeps unknown enum values when lenient and refuses them when strict", async () => {
     const answer = () => jsonResponse(200, { ...subscription, status: "hibernating" });
     await expect(clientWith(answer).pc.subscriptions.get(customerId, subscriptionId)).resolves.toMatchObject({ status: "hibernating" });
