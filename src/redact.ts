@@ -61,3 +61,47 @@ function trySet(target: Record<string, unknown>, key: string, value: unknown): v
     // A frozen or getter-only property: nothing we can do, and failing here would hide the real error.
   }
 }
+
+/**
+ * `text` with each of `tokens` (exact values, such as the credentials a call sent) cut out. JSON escapes
+ * (`\u0065yJ`, `\/`) could spell a token the plain search misses: then the decoded strings are searched too.
+ */
+export function cutTokens(text: string, tokens: ReadonlySet<string>): string {
+  if (tokens.size === 0) return text;
+  if (/\\[u/]/i.test(text)) {
+    try {
+      let hit = false;
+      const json = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
+        if (typeof value !== "string") return value;
+        const clean = cutPlain(value, tokens);
+        hit ||= clean !== value;
+        return clean;
+      });
+      if (hit) return json;
+    } catch {
+      // Not JSON: the plain search below is all there is.
+    }
+  }
+  return cutPlain(text, tokens);
+}
+
+/** The headers as they are, or a copy with each of `tokens` cut out of their values if one holds any. */
+export function withoutTokensInHeaders(headers: Headers, tokens: ReadonlySet<string>): Headers {
+  if (tokens.size === 0) return headers;
+  let holdsToken = false;
+  headers.forEach((value) => {
+    holdsToken ||= cutPlain(value, tokens) !== value;
+  });
+  if (!holdsToken) return headers;
+  const clean = new Headers();
+  headers.forEach((value, name) => {
+    clean.append(name, cutPlain(value, tokens));
+  });
+  return clean;
+}
+
+function cutPlain(text: string, tokens: ReadonlySet<string>): string {
+  let result = text;
+  for (const token of tokens) if (result.includes(token)) result = result.split(token).join("[redacted]");
+  return result;
+}

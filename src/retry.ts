@@ -4,7 +4,7 @@
  * MS-RequestId set once per call makes every repeat, writes included, idempotent.
  */
 import { AbortedError, NetworkError, type RequestIds, TimeoutError } from "./errors.js";
-import { redactSecrets, scrubError } from "./redact.js";
+import { cutTokens, redactSecrets, scrubError, withoutTokensInHeaders } from "./redact.js";
 
 /** How hard to retry; every field is optional and falls back to {@link DEFAULT_RETRY}. */
 export interface RetryOptions {
@@ -290,19 +290,19 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
  * exact values are known only here; the shape-based rule of redact.ts catches the rest. One Response is built per
  * answer, with the headers and bytes as they came unless a token was found.
  */
-async function buffered(response: Response, signal: AbortSignal, { tokens, handOver: answer }: Call): Promise<Response> {
+async function buffered(response: Response, signal: AbortSignal, { tokens, handOver }: Call): Promise<Response> {
   const bytes = await untilAborted(response.arrayBuffer(), signal);
   const { status, statusText, headers } = response;
   const init = { status, statusText, headers: withoutTokensInHeaders(headers, tokens) };
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, init);
-  const handOver = answer !== undefined && response.ok;
-  if (!handOver && (tokens.size === 0 || bytes.byteLength === 0)) return new Response(bytes, init);
+  const handsOver = handOver !== undefined && response.ok;
+  if (!handsOver && (tokens.size === 0 || bytes.byteLength === 0)) return new Response(bytes, init);
   const text = utf8.decode(bytes);
-  const clean = tokens.size === 0 ? text : cutFromBody(text, (value) => cutTokens(value, tokens));
-  if (handOver) {
-    answer.text = clean;
-    answer.answer = new Response(null, init);
-    return answer.answer;
+  const clean = cutTokens(text, tokens);
+  if (handsOver) {
+    handOver.text = clean;
+    handOver.answer = new Response(null, init);
+    return handOver.answer;
   }
   if (clean === text) return new Response(bytes, init);
   const cleanHeaders = new Headers(init.headers);
@@ -311,27 +311,6 @@ async function buffered(response: Response, signal: AbortSignal, { tokens, handO
 }
 
 const utf8 = new TextDecoder();
-
-function cutTokens(text: string, tokens: ReadonlySet<string>): string {
-  let result = text;
-  for (const token of tokens) if (result.includes(token)) result = result.split(token).join("[redacted]");
-  return result;
-}
-
-/** The headers as they are, or a copy with the tokens cut out of their values if one holds any. */
-function withoutTokensInHeaders(headers: Headers, tokens: ReadonlySet<string>): Headers {
-  if (tokens.size === 0) return headers;
-  let holdsToken = false;
-  headers.forEach((value) => {
-    holdsToken ||= cutTokens(value, tokens) !== value;
-  });
-  if (!holdsToken) return headers;
-  const clean = new Headers();
-  headers.forEach((value, name) => {
-    clean.append(name, cutTokens(value, tokens));
-  });
-  return clean;
-}
 
 // A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
 // `dispose` frees what the losing promise brings if it settles after all.
@@ -381,25 +360,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-// JSON escapes (`\u0065yJ`, `\/`) could spell a token the plain search misses: then the decoded strings are searched.
-function cutFromBody(text: string, cut: (text: string) => string): string {
-  if (/\\[u/]/i.test(text)) {
-    try {
-      let hit = false;
-      const json = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {
-        if (typeof value !== "string") return value;
-        const clean = cut(value);
-        hit ||= clean !== value;
-        return clean;
-      });
-      if (hit) return json;
-    } catch {
-      // Not JSON: the plain search below is all there is.
-    }
-  }
-  return cut(text);
 }
 
 function idFrom(request: Request, name: "MS-RequestId" | "MS-CorrelationId"): string | undefined {
