@@ -1,6 +1,6 @@
 /**
  * The error tree. Every error the library throws is a PartnerCenterError; service answers become a
- * ServiceError subclass chosen in one place ({@link errorFromResponse}), client-side failures their own
+ * ServiceError subclass chosen in one place (errorFromResponse in response.ts), client-side failures their own
  * branches. No error ever holds a request, a header or a token: only ids, codes and the service's words, and those
  * pass through the redaction rule of redact.ts, so a service that echoes the Authorization header cannot make us leak it.
  */
@@ -67,7 +67,7 @@ export function categoryOf(status: number): ErrorCategory {
   return categories[status] ?? "ServerError";
 }
 
-/** What {@link errorFromResponse} and the ServiceError constructors take. */
+/** What the ServiceError constructors take (errorFromResponse in response.ts builds it from an answer). */
 export interface ServiceErrorDetails extends RequestIds {
   /** What was being done, e.g. "licenses.update"; starts the message. */
   operation: string;

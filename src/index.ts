@@ -1,6 +1,7 @@
 export type { components, operations, paths } from "../generated/partner-center.js";
 export {
   createTokenProvider,
+  DEFAULT_AUTHORITY_HOST,
   RefreshTokenCredential,
   type RefreshTokenCredentialOptions,
   type TokenProvider,

@@ -47,11 +47,49 @@ const assignments = oneOrMore(z.unknown(), "SKU id").pipe(
   }),
 );
 
-/** License operations: what a customer owns, what a user has, and changing it. */
-export type LicenseOperations = ReturnType<typeof createLicenseOperations>;
+/** License operations (`pc.licenses`): what a customer owns, what a user has, and changing it. */
+export interface LicenseOperations {
+  /**
+   * SKUs the customer has bought, with free and used units, every page. Needs an App+User token.
+   * @example
+   * const skus = await pc.licenses.listSubscribedSkus(customerId);
+   * const free = skus.map((sku) => [sku.productSku?.name, (sku.activeUnits ?? 0) - (sku.consumedUnits ?? 0)]);
+   */
+  listSubscribedSkus(customerId: string, options?: LicenseListOptions): Promise<SubscribedSku[]>;
+  /**
+   * Licenses assigned to one user (object id or user principal name), every page. Needs an App+User token.
+   * @example
+   * const licenses = await pc.licenses.listAssigned(customerId, "adele@contoso.com");
+   */
+  listAssigned(customerId: string, user: string, options?: LicenseListOptions): Promise<License[]>;
+  /**
+   * Assigns and removes licenses in one change (all from one license group). Safe to retry: every attempt carries
+   * the same MS-RequestId. Warnings come back in `licenseWarnings`.
+   * @example
+   * await pc.licenses.update(customerId, "adele@contoso.com", { licensesToAssign: [{ skuId }], licensesToRemove: [oldSkuId] });
+   */
+  update(customerId: string, user: string, change: LicenseChange, options?: LicenseUpdateOptions): Promise<LicenseUpdate>;
+  /**
+   * Assigns licenses: SKU ids (every plan) or assignments that leave some plans out.
+   * @example
+   * await pc.licenses.assign(customerId, "adele@contoso.com", [{ skuId, excludedPlans: [planId] }]);
+   */
+  assign(
+    customerId: string,
+    user: string,
+    skuIdsOrAssignments: string | string[] | LicenseAssignment[],
+    options?: CallOptions,
+  ): Promise<LicenseUpdate>;
+  /**
+   * Removes licenses by SKU id.
+   * @example
+   * await pc.licenses.remove(customerId, "adele@contoso.com", skuId);
+   */
+  remove(customerId: string, user: string, skuIds: string | string[], options?: CallOptions): Promise<LicenseUpdate>;
+}
 
 /** Builds `pc.licenses`. */
-export function createLicenseOperations(runtime: Runtime) {
+export function createLicenseOperations(runtime: Runtime): LicenseOperations {
   const { raw } = runtime;
 
   // The one place a license change is sent; the public methods validate everything before calling it.
@@ -72,7 +110,6 @@ export function createLicenseOperations(runtime: Runtime) {
   }
 
   return {
-    /** SKUs the customer has bought, with free and used units. Needs an App+User token. */
     async listSubscribedSkus(customerId: string, options?: LicenseListOptions): Promise<SubscribedSku[]> {
       const input = validate("licenses.listSubscribedSkus", { customerId: guid, options: listOptions }, { customerId, options });
       return listAll(runtime, { name: "licenses.listSubscribedSkus", schema: licenseSchemas.subscribedSkus }, options, (init) =>
@@ -83,7 +120,6 @@ export function createLicenseOperations(runtime: Runtime) {
       );
     },
 
-    /** Licenses assigned to one user (object id or user principal name). Needs an App+User token. */
     async listAssigned(customerId: string, user: string, options?: LicenseListOptions): Promise<License[]> {
       const input = validate(
         "licenses.listAssigned",
@@ -101,10 +137,6 @@ export function createLicenseOperations(runtime: Runtime) {
       );
     },
 
-    /**
-     * Assigns and removes licenses in one change (all from one license group). Safe to retry: every
-     * attempt carries the same MS-RequestId. Warnings come back in `licenseWarnings`.
-     */
     async update(customerId: string, user: string, change: LicenseChange, options?: LicenseUpdateOptions): Promise<LicenseUpdate> {
       const input = validate(
         "licenses.update",
@@ -114,7 +146,6 @@ export function createLicenseOperations(runtime: Runtime) {
       return postUpdate("licenses.update", input.customerId, input.userId, input.change, options);
     },
 
-    /** Assigns licenses: SKU ids (every plan) or assignments that leave some plans out. */
     async assign(
       customerId: string,
       user: string,
@@ -130,7 +161,6 @@ export function createLicenseOperations(runtime: Runtime) {
       return postUpdate("licenses.assign", input.customerId, input.userId, { licensesToAssign }, options);
     },
 
-    /** Removes licenses by SKU id. */
     async remove(customerId: string, user: string, skuIds: string | string[], options?: CallOptions): Promise<LicenseUpdate> {
       const input = validate(
         "licenses.remove",

@@ -46,11 +46,38 @@ const modifyOptions = z
   .optional()
   .and(callOptions);
 
-/** Subscription operations: read, etag-guarded full update, read-modify-write, auto-renew. */
-export type SubscriptionOperations = ReturnType<typeof createSubscriptionOperations>;
+/** Subscription operations (`pc.subscriptions`): read, etag-guarded full update, read-modify-write, auto-renew. */
+export interface SubscriptionOperations {
+  /**
+   * Reads one subscription; `attributes.etag` is what an update needs.
+   * @example
+   * const subscription = await pc.subscriptions.get(customerId, subscriptionId);
+   */
+  get(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Subscription>;
+  /**
+   * Writes back a subscription as read, with changes. Sends If-Match from `attributes.etag`; a stale etag throws
+   * StaleEtagError (`modify` re-reads and re-applies instead).
+   * @example
+   * const subscription = await pc.subscriptions.get(customerId, subscriptionId);
+   * await pc.subscriptions.update(customerId, { ...subscription, friendlyName: "Sales E3" });
+   */
+  update(customerId: string, subscription: Subscription, options?: CallOptions): Promise<Subscription>;
+  /**
+   * Reads the subscription, applies `change`, writes it back; on a stale etag reads again and re-applies.
+   * @example
+   * await pc.subscriptions.modify(customerId, subscriptionId, (s) => ({ ...s, quantity: (s.quantity ?? 0) + 5 }));
+   */
+  modify(customerId: string, subscriptionId: string, change: SubscriptionChange, options?: ModifyOptions): Promise<Subscription>;
+  /**
+   * Turns auto-renew on or off, keeping every other field as the service has it.
+   * @example
+   * await pc.subscriptions.setAutoRenew(customerId, subscriptionId, false);
+   */
+  setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: ModifyOptions): Promise<Subscription>;
+}
 
 /** Builds `pc.subscriptions`. */
-export function createSubscriptionOperations(runtime: Runtime) {
+export function createSubscriptionOperations(runtime: Runtime): SubscriptionOperations {
   const { raw } = runtime;
 
   function read(name: string, customerId: string, subscriptionId: string, options: CallOptions | undefined) {
@@ -121,7 +148,6 @@ export function createSubscriptionOperations(runtime: Runtime) {
   }
 
   return {
-    /** Reads one subscription; `attributes.etag` is what an update needs. */
     async get(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Subscription> {
       const input = validate(
         "subscriptions.get",
@@ -131,10 +157,6 @@ export function createSubscriptionOperations(runtime: Runtime) {
       return read("subscriptions.get", input.customerId, input.subscriptionId, options);
     },
 
-    /**
-     * Writes back a subscription as read, with changes. Sends If-Match from `attributes.etag`; a stale etag
-     * throws StaleEtagError (use `modify` to re-read and re-apply automatically).
-     */
     async update(customerId: string, subscription: Subscription, options?: CallOptions): Promise<Subscription> {
       const input = validate(
         "subscriptions.update",
@@ -150,7 +172,6 @@ export function createSubscriptionOperations(runtime: Runtime) {
       );
     },
 
-    /** Reads the subscription, applies `change`, writes it back; on a stale etag reads again and re-applies. */
     async modify(customerId: string, subscriptionId: string, change: SubscriptionChange, options?: ModifyOptions): Promise<Subscription> {
       const input = validate(
         "subscriptions.modify",
@@ -165,7 +186,6 @@ export function createSubscriptionOperations(runtime: Runtime) {
       return modify("subscriptions.modify", input.customerId, input.subscriptionId, change, options);
     },
 
-    /** Turns auto-renew on or off, keeping every other field as the service has it. */
     async setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: ModifyOptions): Promise<Subscription> {
       const input = validate(
         "subscriptions.setAutoRenew",

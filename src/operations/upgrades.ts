@@ -29,14 +29,27 @@ const upgradeInput = z
   .refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
 const performOptions = z.object({ quantity: positiveInteger.optional() }).loose().optional().and(callOptions);
 
-/** Upgrade operations for legacy license-based subscriptions. */
-export type UpgradeOperations = ReturnType<typeof createUpgradeOperations>;
+/** Upgrade operations (`pc.upgrades`) for legacy license-based subscriptions. */
+export interface UpgradeOperations {
+  /**
+   * The offers the subscription can move to, each with whether it is eligible and why not.
+   * @example
+   * const eligible = (await pc.upgrades.list(customerId, subscriptionId)).filter((upgrade) => upgrade.isEligible);
+   */
+  list(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Upgrade[]>;
+  /**
+   * Performs one upgrade from `list` on the source subscription. Throws UpgradeRejectedError when the service
+   * lists upgradeErrors; users whose licenses did not move come back in `licenseErrors`.
+   * @example
+   * const result = await pc.upgrades.perform(customerId, subscriptionId, eligible[0]!);
+   */
+  perform(customerId: string, subscriptionId: string, upgrade: Upgrade, options?: PerformUpgradeOptions): Promise<UpgradeResult>;
+}
 
 /** Builds `pc.upgrades`. */
-export function createUpgradeOperations(runtime: Runtime) {
+export function createUpgradeOperations(runtime: Runtime): UpgradeOperations {
   const { raw } = runtime;
   return {
-    /** The offers the subscription can move to, each with whether it is eligible and why not. */
     async list(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Upgrade[]> {
       const input = validate(
         "upgrades.list",
@@ -51,10 +64,6 @@ export function createUpgradeOperations(runtime: Runtime) {
       );
     },
 
-    /**
-     * Performs one upgrade from `list` on the source subscription. Throws UpgradeRejectedError when the
-     * service lists upgradeErrors; users whose licenses did not move come back in `licenseErrors`.
-     */
     async perform(customerId: string, subscriptionId: string, upgrade: Upgrade, options?: PerformUpgradeOptions): Promise<UpgradeResult> {
       const input = validate(
         "upgrades.perform",
