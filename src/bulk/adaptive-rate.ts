@@ -1,134 +1,293 @@
 /**
  * An adaptive send rate after the AWS SDKs' "adaptive" retry mode (CUBIC congestion control over a token
- * bucket): a throttle cuts the rate to `beta` times what was being sent, and successes grow it back along a
- * cubic curve that flattens near the rate that was last throttled and then probes above it.
+ * bucket): a throttle cuts the rate, and successes grow it back along a cubic curve that flattens near the rate
+ * that was last throttled and then probes above it.
  *
- * Two changes from the AWS algorithm, both measured with `npm run bench` (bench/results.md):
- * - Slow start. Until the first throttle the rate grows by SLOW_START_STEP per success, i.e. exponentially
- *   (like TCP's slow start), instead of either being unbounded (AWS: a burst, then a storm of 429s) or
- *   following the cubic curve from the initial rate (seconds to reach a limit of hundreds per second).
- * - The sent rate is measured over short windows without the AWS smoothing, so the first cut starts from what
- *   was really sent while the rate was still climbing, and the bucket holds 100 ms of tokens instead of one
- *   second's, so a pause does not end in a burst the service throttles.
+ * Changes from the AWS algorithm, each measured with the bulk benchmark (bench/bulk.ts):
+ * - The cut starts from the rate of calls the service *accepted* since the last cut, not from what was sent. A
+ *   service that limits with a token bucket admits exactly its rate while it is saturated, and its bucket is
+ *   empty at both throttles, so what it accepted in between is a direct measure of the limit, its burst left
+ *   out: the cut goes to just under it (`beta` 0.97) instead of far below (AWS: 0.7 of what was sent, a sawtooth
+ *   that wastes a sixth of the limit and costs a 429 at every tooth).
+ * - Slow start: until the first throttle the rate grows exponentially (TCP's slow start) instead of being
+ *   unbounded (a burst, then a storm of 429s) or following the cubic curve from the initial rate (seconds to
+ *   reach a limit of hundreds per second); it grows only while calls wait for it and stays within twice what
+ *   the service accepts, so a client slower than the rate does not let it run away.
+ * - Throttles of calls sent before a cut, or within 200 ms of it, are the same congestion and cut only once.
+ * - The cubic curve is scaled to the throttled rate, so it takes as long to climb back at 400/s as at 4/s (AWS's
+ *   absolute scale takes seconds at 4/s and minutes at 400/s).
+ * - The bucket holds 100 ms of tokens rather than a second's, so a pause does not end in a burst.
+ * - {@link AdaptiveRate.hold} stops probing for the end of a run.
  *
  * Written here rather than taken from a package: the AWS implementation is internal to its SDK, and the
  * general rate-limit packages on npm are fixed-rate (no feedback from 429s).
  */
 
-/** Tuning of {@link AdaptiveRate}; the defaults are the AWS SDK's but for `beta`. */
+/** Tuning of an adaptive rate (the bulk options `rate` and `perCustomerRate`). */
 export interface AdaptiveRateOptions {
-  /** Requests per second to start at; default 10. */
+  /** Requests per second to start at; default 10 (Infinity: no limit until the first throttle). */
   initialPerSecond?: number;
   /** Floor of the rate after throttles; default 0.5 per second. */
   minPerSecond?: number;
   /** Ceiling of the rate; default unbounded. */
   maxPerSecond?: number;
-  /** Share of the rate kept after a throttle; default 0.8 (AWS: 0.7). */
+  /** Share of the accepted rate kept after a throttle; default 0.97 (AWS: 0.7 of the sent rate). */
   beta?: number;
-  /** How fast the cubic curve climbs; default 0.4. */
+  /**
+   * How fast the rate climbs back after a cut, relative to the rate throttled (the cubic's coefficient, per
+   * second cubed); default 0.002: back to that rate 2.5 s after a cut, 1.6 % above it 2 s later.
+   */
   scale?: number;
 }
 
-const THROTTLE_EVENT_MS = 1000;
-/** Added to the rate per success until the first throttle: e-fold growth per 1/3 s when every token is used. */
+/** Before the first throttle, each success while calls wait for tokens adds this to the rate (e-fold every third of a second). */
 const SLOW_START_STEP = 3;
+/** ...but to no more than this many times the rate accepted over the last half second. */
+const SLOW_START_CEILING = 2;
+/**
+ * Past the first throttle, never more than this many times the accepted rate: a rate that calls do not use (the
+ * work or the client's own speed holds them back) must not grow on, to end in a burst when they catch up.
+ */
+const HEADROOM = 1.1;
 /** The bucket holds this many seconds of tokens (at least one). */
 const BURST_SECONDS = 0.1;
-/** The sent rate is counted over windows this long. */
-const MEASURE_WINDOW_MS = 250;
+/** Successes are counted in slots this long, over at most WINDOW_SLOTS of them. */
+const SLOT_MS = 100;
+const WINDOW_SLOTS = 10;
+/** The first cut measures the last half second: while slow start climbs, a whole second would lag far behind. */
+const FIRST_WINDOW_MS = 500;
+/** Fewer successes than this (or over less than MIN_WINDOW_MS) measure nothing. A cut is never deeper than AWS's. */
+const MIN_MEASURED = 10;
+const UNMEASURED_BETA = 0.7;
+/** A later cut measures since the one before, at least this long after it (throttles sooner are the same event). */
+const MIN_WINDOW_MS = 200;
 
-// A service with a hard per-second limit (a token bucket) is found again quickly: 0.8 loses less than AWS's
-// 0.7 while climbing back, and the climb (K = cbrt(rate * (1 - beta) / scale)) is shorter.
-const DEFAULTS = { initialPerSecond: 10, minPerSecond: 0.5, maxPerSecond: Number.POSITIVE_INFINITY, beta: 0.8, scale: 0.4 };
+const DEFAULTS = {
+  initialPerSecond: 10,
+  minPerSecond: 0.5,
+  maxPerSecond: Number.POSITIVE_INFINITY,
+  beta: 0.97,
+  scale: 0.002,
+};
 
-/** One adaptive token bucket. Times are in ms (pass `Date.now()` or a fake clock). */
+/** Successes counted in slots of SLOT_MS: cheap per call, exact enough for a few per second as for hundreds. */
+export class AcceptedMeter {
+  #slots = new Array<number>(WINDOW_SLOTS).fill(0);
+  #slot: number;
+  #since: number;
+
+  constructor(now: number) {
+    this.#since = now;
+    this.#slot = Math.floor(now / SLOT_MS);
+  }
+
+  add(now: number): void {
+    this.#advance(now);
+    this.#slots[this.#slot % WINDOW_SLOTS]! += 1;
+  }
+
+  /** Successes per second over the last `windowMs` (at most a second; less when the meter is younger). */
+  perSecond(now: number, windowMs = WINDOW_SLOTS * SLOT_MS): number {
+    const { count, spanMs } = this.measure(now, windowMs);
+    return spanMs > 0 ? (count * 1000) / spanMs : 0;
+  }
+
+  /**
+   * Successes counted over the last `windowMs` or a little more (whole slots back from the current one; at most a
+   * second), and the time they were counted over.
+   */
+  measure(now: number, windowMs: number): { count: number; spanMs: number } {
+    this.#advance(now);
+    const intoSlot = now - this.#slot * SLOT_MS;
+    const slots = Math.min(WINDOW_SLOTS, 1 + Math.max(0, Math.ceil((windowMs - intoSlot) / SLOT_MS)));
+    let count = 0;
+    for (let i = 0; i < slots; i += 1) count += this.#slots[(((this.#slot - i) % WINDOW_SLOTS) + WINDOW_SLOTS) % WINDOW_SLOTS]!;
+    return { count, spanMs: Math.min((slots - 1) * SLOT_MS + intoSlot, now - this.#since) };
+  }
+
+  #advance(now: number): void {
+    const slot = Math.floor(now / SLOT_MS);
+    if (slot <= this.#slot) return;
+    for (let i = Math.max(this.#slot + 1, slot - WINDOW_SLOTS + 1); i <= slot; i += 1) this.#slots[i % WINDOW_SLOTS] = 0;
+    this.#slot = slot;
+  }
+}
+
+/**
+ * A token bucket that paces calls at a rate given at each use. It holds 100 ms of tokens rather than a second's
+ * (AWS), enough to ride out timer jitter, too few for a burst after a pause.
+ */
+export class Pacer {
+  #tokens = 1;
+  #lastRefill: number;
+
+  constructor(now: number) {
+    this.#lastRefill = now;
+  }
+
+  /** How many ms until a token will be there at `perSecond` (0: there is one now), without taking it. */
+  waitMs(now: number, perSecond: number): number {
+    if (perSecond === Number.POSITIVE_INFINITY) {
+      this.#lastRefill = now;
+      return 0;
+    }
+    const capacity = Math.max(1, perSecond * BURST_SECONDS);
+    this.#tokens = Math.min(capacity, this.#tokens + (Math.max(0, now - this.#lastRefill) / 1000) * perSecond);
+    this.#lastRefill = now;
+    return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / perSecond) * 1000);
+  }
+
+  /** Takes a token if one is there and returns 0, or returns how many ms until one will be. */
+  tryAcquire(now: number, perSecond: number): number {
+    const waitMs = this.waitMs(now, perSecond);
+    // No limit, no count: tokens taken then would be owed once a limit is set.
+    if (waitMs === 0 && perSecond !== Number.POSITIVE_INFINITY) this.#tokens -= 1;
+    return waitMs;
+  }
+
+  /** Whether the bucket is full: fewer calls went than the rate allowed. */
+  full(now: number, perSecond: number): boolean {
+    this.waitMs(now, perSecond);
+    return perSecond !== Number.POSITIVE_INFINITY && this.#tokens >= Math.max(1, perSecond * BURST_SECONDS);
+  }
+
+  /** Gives back a token taken for a call that was not sent after all. */
+  refund(perSecond: number): void {
+    this.#tokens = Math.min(Math.max(1, perSecond * BURST_SECONDS), this.#tokens + 1);
+  }
+
+  /** Drops saved-up tokens: after a throttle the service's bucket is empty, and they would go out in a burst it refuses. */
+  empty(): void {
+    this.#tokens = Math.min(this.#tokens, 0);
+  }
+}
+
+/**
+ * One adaptive rate (with its own token bucket, for the partner-wide rate; the per-customer rate paces each
+ * customer's calls with a {@link Pacer} of their own). Times are in ms (pass `Date.now()` or a fake clock).
+ */
 export class AdaptiveRate {
   #options: Required<AdaptiveRateOptions>;
   #rate: number;
-  #tokens = 1;
-  #lastRefill: number;
-  #lastMaxRate: number;
-  #lastThrottle: number;
+  #pacer: Pacer;
+  /** The accepted rate measured at the last cut: where the cubic curve flattens. */
+  #lastMaxRate = 0;
+  #lastCut = Number.NEGATIVE_INFINITY;
   #window = 0;
-  #throttledOnce = false;
-  /** The sent rate over the last complete window; undefined until one has passed. */
-  #measured: { start: number; count: number; rate: number | undefined };
+  #holding = false;
+  /** When the bucket was last found full, or a token found no call ready: fewer calls went than the rate allowed. */
+  #idleAt = Number.NEGATIVE_INFINITY;
+  /** A call waited for a token since the last success. */
+  #waited = false;
+  #accepted: AcceptedMeter;
 
   constructor(now: number, options: AdaptiveRateOptions = {}) {
     this.#options = { ...DEFAULTS, ...options };
     this.#rate = this.#options.initialPerSecond;
-    this.#lastMaxRate = this.#rate;
-    this.#lastThrottle = now;
-    this.#lastRefill = now;
-    this.#measured = { start: now, count: 0, rate: undefined };
+    this.#pacer = new Pacer(now);
+    this.#accepted = new AcceptedMeter(now);
   }
 
-  /** The current send rate, requests per second. */
+  /** The current send rate, requests per second (Infinity: no limit yet). */
   get perSecond(): number {
     return this.#rate;
   }
 
-  /** Takes a token if one is there and returns 0, or returns how many ms until one will be. */
-  tryAcquire(now: number): number {
-    this.#refill(now);
-    if (this.#tokens >= 1) {
-      this.#tokens -= 1;
-      this.#measure(now);
-      return 0;
-    }
-    return Math.ceil(((1 - this.#tokens) / this.#rate) * 1000);
+  /** Whether a throttle has cut the rate yet. */
+  get throttled(): boolean {
+    return this.#lastCut > Number.NEGATIVE_INFINITY;
   }
 
-  /** Gives back a token taken by {@link tryAcquire} for a request that was not sent after all. */
-  refund(): void {
-    this.#tokens = Math.min(this.#capacity(), this.#tokens + 1);
+  /** Takes a token if one is there and returns 0, or returns how many ms until one will be. */
+  tryAcquire(now: number): number {
+    if (this.#pacer.full(now, this.#rate)) this.#idleAt = now;
+    const waitMs = this.#pacer.tryAcquire(now, this.#rate);
+    if (waitMs > 0) this.onWait();
+    return waitMs;
+  }
+
+  /** A call waited for a token at this rate (also on a pacer of its own, as each customer's): the rate holds calls back. */
+  onWait(): void {
+    this.#waited = true;
+  }
+
+  /** How many ms until a token will be there (0: there is one now), without taking it. */
+  waitMs(now: number): number {
+    return this.#pacer.waitMs(now, this.#rate);
   }
 
   /**
-   * A request was throttled: cut the rate (CUBIC's multiplicative decrease). Throttles within one second of
-   * the last cut are the same congestion event seen by requests already in flight, so they cut only once.
+   * Gives back a token taken by {@link tryAcquire} for a request that was not sent after all: at `now`, fewer
+   * calls were ready than the rate allowed.
    */
-  onThrottle(now: number): void {
-    this.#refill(now);
-    this.#tokens = Math.min(this.#tokens, 0);
-    if (now - this.#lastThrottle < THROTTLE_EVENT_MS && this.#throttledOnce) return;
-    this.#throttledOnce = true;
-    const sending = Math.min(this.#measured.rate ?? this.#rate, this.#rate);
-    this.#lastMaxRate = Math.max(sending, this.#options.minPerSecond);
-    this.#lastThrottle = now;
-    this.#window = Math.cbrt((this.#lastMaxRate * (1 - this.#options.beta)) / this.#options.scale);
+  refund(now?: number): void {
+    this.#pacer.refund(this.#rate);
+    if (now !== undefined) this.#idleAt = now;
+  }
+
+  /**
+   * A request sent at `sentAt` was throttled: cut the rate to `beta` times the rate the service accepted lately
+   * (`acceptedPerSecond` when the caller measured it, else this rate's own successes since the last cut). A
+   * request sent before the last cut was on its way already: the same congestion, which cuts only once.
+   *
+   * The measure runs from the last cut: a token bucket is empty when it throttles, so what it accepted between
+   * two throttles is exactly its rate times the time, its burst left out.
+   */
+  onThrottle(now: number, { sentAt = now, acceptedPerSecond }: { sentAt?: number; acceptedPerSecond?: number } = {}): void {
+    // Also too soon after the cut to measure what the service accepts at the new rate: calls bunched up on their
+    // way can be refused for a while yet, and each step down would be taken from a rate not measured.
+    if (sentAt < this.#lastCut || now - this.#lastCut < MIN_WINDOW_MS) return;
+    // What the service accepted while calls kept up with the rate: since the last cut, or since the rate last
+    // had tokens to spare (customers paused, the client busy), when fewer calls went than it allowed.
+    const from = this.throttled ? Math.max(this.#lastCut, this.#idleAt) : now - FIRST_WINDOW_MS;
+    const { count, spanMs } = this.#accepted.measure(now, now - from);
+    const measured = count >= MIN_MEASURED && spanMs >= MIN_WINDOW_MS ? (count * 1000) / spanMs : undefined;
+    const accepted = acceptedPerSecond ?? measured;
+    let reference: number;
+    // Never above the rate itself: the burst a full bucket lets through inflates what a short measure sees; and
+    // never a deeper cut than AWS's.
+    if (accepted !== undefined) reference = Math.min(Math.max(accepted, UNMEASURED_BETA * this.#lastMaxRate), this.#rate);
+    // Too little to measure because too few calls went: a step down from the last cut.
+    else if (this.#idleAt > this.#lastCut) reference = Math.min(this.#options.beta * this.#lastMaxRate, this.#rate);
+    // Calls went but hardly any got through, or a first throttle with hardly any before: AWS's cut.
+    else reference = UNMEASURED_BETA * this.#rate;
+    this.#lastMaxRate = Math.max(reference, this.#options.minPerSecond);
+    this.#lastCut = now;
+    this.#window = Math.cbrt((1 - this.#options.beta) / this.#options.scale);
     this.#setRate(this.#lastMaxRate * this.#options.beta);
+    this.#pacer.empty();
+  }
+
+  /**
+   * Stops probing above the limit found: from now on the rate stays just under the rate last throttled. For the
+   * end of a run, where a probe can only cost: the call it gets refused waits a whole Retry-After that may be
+   * longer than what is left of the run.
+   */
+  hold(): void {
+    this.#holding = true;
+    if (this.throttled) this.#setRate(Math.min(this.#rate, this.#options.beta * this.#lastMaxRate));
   }
 
   /** A request went through: grow the rate, exponentially before the first throttle, then along the cubic curve. */
   onSuccess(now: number): void {
-    this.#refill(now);
-    const t = (now - this.#lastThrottle) / 1000 - this.#window;
-    const next = this.#throttledOnce ? this.#options.scale * t ** 3 + this.#lastMaxRate : this.#rate + SLOW_START_STEP;
-    // Never more than twice what is actually being sent: a burst after idling must not overshoot.
-    this.#setRate(Math.min(next, 2 * Math.max(this.#measured.rate ?? this.#rate, this.#rate / 2)));
+    this.#accepted.add(now);
+    if (this.#rate === Number.POSITIVE_INFINITY) return;
+    if (!this.throttled) {
+      // Only while the rate is what holds calls back: a rate that no call tested says nothing.
+      // Nor far above what the service accepts: a client slower than the rate (starting up, busy) must not let it
+      // run away, to send in a burst when it catches up.
+      const ceiling = Math.max(this.#options.initialPerSecond, SLOW_START_CEILING * this.#accepted.perSecond(now, FIRST_WINDOW_MS));
+      if (this.#waited) this.#setRate(Math.max(this.#rate, Math.min(this.#rate + SLOW_START_STEP, ceiling)));
+      this.#waited = false;
+      return;
+    }
+    const t = (now - this.#lastCut) / 1000 - this.#window;
+    const cubic = this.#holding ? this.#options.beta * this.#lastMaxRate : this.#lastMaxRate * (1 + this.#options.scale * t ** 3);
+    const ceiling = HEADROOM * this.#accepted.perSecond(now);
+    this.#setRate(Math.min(cubic, Math.max(ceiling, this.#rate)));
   }
 
   #setRate(perSecond: number): void {
     this.#rate = Math.min(this.#options.maxPerSecond, Math.max(this.#options.minPerSecond, perSecond));
-  }
-
-  // Enough tokens to ride out timer jitter, too few for a burst after a pause (AWS: a whole second's).
-  #capacity(): number {
-    return Math.max(1, this.#rate * BURST_SECONDS);
-  }
-
-  #refill(now: number): void {
-    const elapsed = Math.max(0, now - this.#lastRefill) / 1000;
-    this.#tokens = Math.min(this.#capacity(), this.#tokens + elapsed * this.#rate);
-    this.#lastRefill = now;
-  }
-
-  // Sent rate per window, unsmoothed: while the rate climbs, a smoothed figure lags far behind what was sent.
-  #measure(now: number): void {
-    this.#measured.count += 1;
-    const elapsed = now - this.#measured.start;
-    if (elapsed < MEASURE_WINDOW_MS) return;
-    this.#measured = { start: now, count: 0, rate: (this.#measured.count * 1000) / elapsed };
   }
 }

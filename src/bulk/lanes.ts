@@ -1,64 +1,213 @@
-import { AdaptiveRate, type AdaptiveRateOptions } from "./adaptive-rate.js";
+import { AcceptedMeter, AdaptiveRate, type AdaptiveRateOptions, Pacer } from "./adaptive-rate.js";
 
 /** When a 429 names no Retry-After, the customer pauses this long. */
 const DEFAULT_THROTTLE_PAUSE_MS = 1000;
 
+/** A customer getting this many times the average of the customers served lately is throttled by its own limit. */
+const OWN_LIMIT_SHARE = 1.3;
 /**
- * Throttles of two different customers this close together are the partner-wide limit at work: a customer's own
- * limit throttles that customer alone while the others go through, whereas an exhausted partner budget refuses
- * whichever customers' calls come next, within a few ms of each other.
+ * A throttle this soon after another customer's is the partner's limit: an exhausted partner budget refuses
+ * whichever customers' calls come next, several within a round trip.
  */
-const PARTNER_WIDE_WINDOW_MS = 100;
+const PARTNER_WIDE_MS = 100;
+/** A customer gets at most this many times its share of the partner-wide rate (its share of the items waiting). */
+const SHARE_CAP = 2;
+/** Throttles of customers' own limits this close together cut the per-customer rate once. */
+const OWN_EVENT_MS = 1000;
+/** A customer's pace is measured over the last second, from the end of its last pause, but at least this long. */
+const MIN_PACE_WINDOW_MS = 200;
 
-/** One customer's share of a bulk run: its calls in flight, its pause after a 429, its adaptive rate. */
-export interface Lane {
+/**
+ * The per-customer rate. Until its own limit refuses it, a customer's calls all go through (its bucket is not
+ * empty yet), so what it got through says only that it was sent too fast: the rate is cut from that pace, as AWS
+ * cuts from the sent rate but less deeply, and climbs back more slowly than the partner-wide one, since each
+ * throttle costs the customer a whole Retry-After.
+ */
+const CUSTOMER_RATE = { initialPerSecond: Number.POSITIVE_INFINITY, beta: 0.85, scale: 0.002 } as const;
+
+/** One customer's share of a bulk run: its waiting items, its calls in flight, its pause after a 429. */
+export interface Lane<Pending> {
+  customerId: string;
+  queue: Pending[];
   inFlight: number;
-  rate: AdaptiveRate | undefined;
-  /** 0 when a call for this customer may start now (taking a rate token), else ms until one may. */
-  waitMs(now: number): number;
+  pausedUntil: number;
+  /** Paces the customer's calls: the per-customer rate, and at most SHARE_CAP times its share of the partner-wide one. */
+  pacer: Pacer;
+  /** The customer's successes, to tell its pace. */
+  accepted: AcceptedMeter;
+  inRotation: boolean;
+  /** Smooth weighted round robin: grows by the lane's weight at every pick it is ready for, drops by the total when picked. */
+  credit: number;
 }
 
-/** The lanes of a bulk run, one per customer, made on first use. */
-export function createCustomerLanes(perCustomerConcurrency: number, rateOptions: AdaptiveRateOptions | false | undefined) {
-  const lanes = new Map<string, Lane & { pausedUntil: number }>();
+/** What {@link createCustomerLanes}' dispatch needs from the run. */
+export interface DispatchHooks<Pending> {
+  /** Whether the run may start another call (overall concurrency). */
+  hasRoom(): boolean;
+  /** 0 when the partner-wide rate allows a call now (a token is taken), else ms until it will. */
+  partnerWaitMs(): number;
+  /** Gives back a partner-wide token that found no customer ready. */
+  refundPartner(): void;
+  start(pending: Pending, lane: Lane<Pending>): void;
+}
+
+/**
+ * The lanes of a bulk run, one per customer, made on first use, each with its own queue. Each call goes to the
+ * customer picked by smooth weighted round robin (nginx's), weighted by how many items each has waiting: every
+ * customer is served in proportion to its share of the work, so that all of them finish together instead of the
+ * busiest one running on alone at its own limit at the end, and its calls are spread evenly however the input
+ * bunches them (a customer's own limit refuses bursts). `partnerPerSecond` is the partner-wide rate now, of
+ * which no customer gets more than twice its share.
+ */
+export function createCustomerLanes<Pending>(
+  perCustomerConcurrency: number,
+  rateOptions: AdaptiveRateOptions | false | undefined,
+  partnerPerSecond: () => number = () => Number.POSITIVE_INFINITY,
+) {
+  const lanes = new Map<string, Lane<Pending>>();
+  // The lanes with items waiting, and how many items wait in all.
+  const rotation: Array<Lane<Pending>> = [];
+  let waiting = 0;
+  // The service limits every customer alike, so one rate serves them all, and what one customer's throttle
+  // teaches spares the others the same 429. No limit until the first throttle (as in the AWS SDKs), unless the
+  // caller gave a starting rate.
+  let rate: AdaptiveRate | undefined;
   let lastThrottle = { customerId: "", at: Number.NEGATIVE_INFINITY };
-  const create = (now: number) => {
-    const lane = {
-      inFlight: 0,
-      pausedUntil: 0,
-      rate: rateOptions === false ? undefined : new AdaptiveRate(now, { initialPerSecond: 5, ...rateOptions }),
-      waitMs(at: number) {
-        if (at < lane.pausedUntil) return lane.pausedUntil - at;
-        // A full lane frees up when one of its calls ends, which wakes the run anyway.
-        if (lane.inFlight >= perCustomerConcurrency) return Number.POSITIVE_INFINITY;
-        return lane.rate?.tryAcquire(at) ?? 0;
-      },
-    };
-    return lane;
-  };
-  const get = (customerId: string) => {
+  let lastOwnCut = Number.NEGATIVE_INFINITY;
+
+  const get = (customerId: string, now: number): Lane<Pending> => {
     let lane = lanes.get(customerId);
     if (!lane) {
-      lane = create(Date.now());
+      rate ??= rateOptions === false ? undefined : new AdaptiveRate(now, { ...CUSTOMER_RATE, ...rateOptions });
+      lane = {
+        customerId,
+        queue: [],
+        inFlight: 0,
+        pausedUntil: 0,
+        pacer: new Pacer(now),
+        accepted: new AcceptedMeter(now),
+        inRotation: false,
+        credit: 0,
+      };
       lanes.set(customerId, lane);
     }
     return lane;
   };
+  // Successes per second, over the time the customer was not paused.
+  const pace = (lane: Lane<Pending>, now: number) => lane.accepted.perSecond(now, Math.max(MIN_PACE_WINDOW_MS, now - lane.pausedUntil));
+  // The pace of this customer's calls: the per-customer rate, and at most SHARE_CAP times its share of the
+  // partner-wide rate. The round robin would give a customer whose turn comes while most others are paused (after
+  // a burst of 429s) all of the partner-wide rate at once, which its own limit refuses.
+  const perSecond = (lane: Lane<Pending>) =>
+    Math.min(rate?.perSecond ?? Number.POSITIVE_INFINITY, (SHARE_CAP * partnerPerSecond() * lane.queue.length) / Math.max(1, waiting));
+  // 0 when a call for this customer may start now, else ms until one may.
+  const waitMs = (lane: Lane<Pending>, now: number): number => {
+    if (now < lane.pausedUntil) return lane.pausedUntil - now;
+    // A full lane frees up when one of its calls ends, which wakes the run anyway.
+    if (lane.inFlight >= perCustomerConcurrency) return Number.POSITIVE_INFINITY;
+    const wait = lane.pacer.waitMs(now, perSecond(lane));
+    if (wait > 0) rate?.onWait();
+    return wait;
+  };
+  // The ready lane whose turn it is, or how long until one is ready.
+  const pick = (now: number): Lane<Pending> | number => {
+    let best: Lane<Pending> | undefined;
+    let total = 0;
+    let soonest = Number.POSITIVE_INFINITY;
+    for (let i = rotation.length - 1; i >= 0; i -= 1) {
+      const lane = rotation[i]!;
+      if (lane.queue.length === 0) {
+        // Out of the rotation until it has work again (swap-remove: the order does not matter).
+        rotation[i] = rotation[rotation.length - 1]!;
+        rotation.pop();
+        lane.inRotation = false;
+        lane.credit = 0;
+        continue;
+      }
+      const wait = waitMs(lane, now);
+      if (wait > 0) {
+        soonest = Math.min(soonest, wait);
+        continue;
+      }
+      lane.credit += lane.queue.length;
+      total += lane.queue.length;
+      if (!best || lane.credit > best.credit) best = lane;
+    }
+    if (!best) return soonest;
+    best.credit -= total;
+    return best;
+  };
+
   return {
-    get: get as (customerId: string) => Lane,
+    /** Queues an item for its customer: at the back, or at the front for one to re-send. */
+    enqueue(customerId: string, pending: Pending, now: number, { front = false } = {}): Lane<Pending> {
+      const lane = get(customerId, now);
+      if (front) lane.queue.unshift(pending);
+      else lane.queue.push(pending);
+      if (!lane.inRotation) rotation.push(lane);
+      lane.inRotation = true;
+      waiting += 1;
+      return lane;
+    },
+    /** Takes every queued item out (when the run stops). */
+    drain(): Pending[] {
+      const all = rotation.flatMap((lane) => lane.queue.splice(0));
+      for (const lane of rotation.splice(0)) lane.inRotation = false;
+      waiting = 0;
+      return all;
+    },
+    /** Starts what may start now, each call for the customer whose turn it is; returns ms until something else may (Infinity: when a call ends). */
+    dispatch(now: number, hooks: DispatchHooks<Pending>): number {
+      while (rotation.length > 0 && hooks.hasRoom()) {
+        const partnerWait = hooks.partnerWaitMs();
+        if (partnerWait > 0) return partnerWait;
+        const lane = pick(now);
+        if (typeof lane === "number") {
+          hooks.refundPartner();
+          return lane;
+        }
+        lane.pacer.tryAcquire(now, perSecond(lane));
+        waiting -= 1;
+        hooks.start(lane.queue.shift()!, lane);
+      }
+      return Number.POSITIVE_INFINITY;
+    },
+    /** A call of this customer went through. */
+    succeeded(lane: Lane<Pending>, now: number): void {
+      lane.accepted.add(now);
+      rate?.onSuccess(now);
+    },
     /**
-     * A 429 for this customer: pause it for the Retry-After and cut its rate. Says whether the throttle looks
-     * partner-wide (then the caller cuts the partner-wide rate too; a customer's own limit must not slow the others).
+     * A 429 for this customer: it alone pauses for the Retry-After. Says whether the throttle was the customer's own
+     * limit: the customer was getting clearly more than the others (the service's per-customer limit refuses the
+     * customer the round robin favours, the partner's limit whichever customers' calls come next). The
+     * per-customer rate is then cut from the pace this customer was sent at.
      */
-    throttle(customerId: string, now: number, retryAfterMs: number | undefined): { partnerWide: boolean } {
-      const lane = get(customerId);
+    throttle(lane: Lane<Pending>, now: number, sentAt: number, retryAfterMs: number | undefined): { own: boolean } {
+      const lanePace = pace(lane, now);
       lane.pausedUntil = Math.max(lane.pausedUntil, now + (retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS));
-      lane.rate?.onThrottle(now);
-      const partnerWide = lastThrottle.customerId !== customerId && now - lastThrottle.at <= PARTNER_WIDE_WINDOW_MS;
-      lastThrottle = { customerId, at: now };
-      if (process.env.BULK_DEBUG)
-        console.error(`429 ${customerId.slice(-2)} at ${now % 100000} partnerWide=${partnerWide} lane=${lane.rate?.perSecond.toFixed(1)}`);
-      return { partnerWide };
+      if (!rate) return { own: false };
+      const othersToo = lastThrottle.customerId !== lane.customerId && now - lastThrottle.at < PARTNER_WIDE_MS;
+      lastThrottle = { customerId: lane.customerId, at: now };
+      if (othersToo) return { own: false };
+      let total = 0;
+      let busy = 0;
+      for (const other of lanes.values()) {
+        const accepted = other.accepted.perSecond(now);
+        total += accepted;
+        if (accepted > 0) busy += 1;
+      }
+      const own = lanePace > (OWN_LIMIT_SHARE * total) / Math.max(1, busy);
+      // Customers refused one after the other learn the same lesson: one cut.
+      if (own && now - lastOwnCut >= OWN_EVENT_MS) {
+        lastOwnCut = now;
+        rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
+      }
+      return { own };
+    },
+    /** The per-customer rate now (Infinity: none yet). */
+    get customerPerSecond(): number {
+      return rate?.perSecond ?? Number.POSITIVE_INFINITY;
     },
   };
 }

@@ -5,17 +5,21 @@ import { createCustomerLanes, type Lane } from "./lanes.js";
 
 /** Options of the bulk operations. */
 export interface BulkOptions {
-  /** Calls in flight at once across all customers; default 16. */
+  /** Calls in flight at once across all customers; default 32. */
   concurrency?: number;
   /** Calls in flight at once for one customer; default 4. */
   perCustomerConcurrency?: number;
   /** Partner-wide adaptive rate (requests per second); `false` for none. */
   rate?: AdaptiveRateOptions | false;
-  /** Adaptive rate of each customer; `false` for none. */
+  /** Adaptive rate of each customer (the service limits every customer alike: one rate, learned from all); `false` for none. */
   perCustomerRate?: AdaptiveRateOptions | false;
   /** How often one item is re-sent after 429s before it is reported as failed; default 20. */
   maxThrottleRetries?: number;
-  /** Items read ahead of the ones running, so a throttled customer does not hold up the others; default 1,000. */
+  /**
+   * Items read ahead of the ones running, so a throttled customer does not hold up the others; default 5,000. The
+   * more are read ahead, the closer each customer's share of them is to its share of the whole run, so the
+   * customers are paced evenly and finish together instead of one running on alone at the end.
+   */
   lookahead?: number;
   /** Stops starting items; running ones are aborted and reported. */
   signal?: AbortSignal;
@@ -45,14 +49,23 @@ export type BulkResult<Item, Value> =
 /** One item of work: the customer it belongs to and the call that does it with a fixed request id. */
 export interface BulkTask<Item, Value> {
   customerOf: (item: Item) => string;
+  /** The request id an item brings (one a failed run reported, so that sending it again is safe); else a new one. */
+  requestIdOf?: (item: Item) => string | undefined;
   run: (item: Item, call: { requestId: string; signal: AbortSignal }) => Promise<Value>;
 }
+
+/** The partner-wide rate to start at before slow start finds the limit; per customer there is none until a throttle. */
+const DEFAULT_INITIAL_PER_SECOND = 50;
+/** The last this many seconds of a run (at the partner-wide rate) no longer probe above the limit found. */
+const END_SECONDS = 3;
 
 interface Pending<Item> {
   index: number;
   item: Item;
   requestId: string;
   throttles: number;
+  /** When its last attempt started. */
+  sentAt: number;
 }
 
 /**
@@ -68,20 +81,29 @@ export async function* runBulk<Item, Value>(
 ): AsyncGenerator<BulkResult<Item, Value>> {
   const now = () => Date.now();
   const iterator = toAsyncIterator(source);
-  const lookahead = options.lookahead ?? 1000;
-  const concurrency = options.concurrency ?? 16;
-  const global = options.rate === false ? undefined : new AdaptiveRate(now(), { initialPerSecond: 20, ...options.rate });
-  const lanes = createCustomerLanes(options.perCustomerConcurrency ?? 4, options.perCustomerRate);
+  const lookahead = options.lookahead ?? 5000;
+  const concurrency = options.concurrency ?? 32;
+  const global =
+    options.rate === false ? undefined : new AdaptiveRate(now(), { initialPerSecond: DEFAULT_INITIAL_PER_SECOND, ...options.rate });
+  const lanes = createCustomerLanes<Pending<Item>>(
+    options.perCustomerConcurrency ?? 4,
+    options.perCustomerRate,
+    () => global?.perSecond ?? Number.POSITIVE_INFINITY,
+  );
   const controller = new AbortController();
   const onAbort = () => controller.abort(options.signal?.reason);
-  options.signal?.addEventListener("abort", onAbort, { once: true });
+  // A signal aborted before the run starts stops it before anything is read or sent.
+  if (options.signal?.aborted) onAbort();
+  else options.signal?.addEventListener("abort", onAbort, { once: true });
 
-  const queue: Pending<Item>[] = [];
+  // Items read from the source and not started yet (each waits in its customer's lane).
+  let queued = 0;
   const finished: BulkResult<Item, Value>[] = [];
   const running = new Set<Promise<void>>();
   const counts = { done: 0, failed: 0, retrying: 0, throttled: 0 };
   let nextIndex = 0;
   let exhausted = false;
+  let holding = false;
   let wake: (() => void) | undefined;
   // Set when a call ends; a call that ends while the run is not asleep must not be missed.
   let settled = false;
@@ -89,10 +111,10 @@ export async function* runBulk<Item, Value>(
   const progress = (event: BulkProgress["event"]) =>
     options.onProgress?.({ event, ...counts, inFlight: running.size, ratePerSecond: global?.perSecond ?? Number.POSITIVE_INFINITY });
 
-  const settle = (pending: Pending<Item>, lane: Lane, outcome: { value: Value } | { error: unknown }) => {
+  const settle = (pending: Pending<Item>, lane: Lane<Pending<Item>>, outcome: { value: Value } | { error: unknown }) => {
     lane.inFlight -= 1;
     if ("value" in outcome) {
-      lane.rate?.onSuccess(now());
+      lanes.succeeded(lane, now());
       global?.onSuccess(now());
       counts.done += 1;
       finished.push({ index: pending.index, item: pending.item, requestId: pending.requestId, ok: true, value: outcome.value });
@@ -101,10 +123,14 @@ export async function* runBulk<Item, Value>(
     const error = asLibraryError(outcome.error);
     if (error instanceof TooManyRequestsError && !controller.signal.aborted && pending.throttles < (options.maxThrottleRetries ?? 20)) {
       counts.throttled += 1;
-      if (lanes.throttle(task.customerOf(pending.item), now(), error.retryAfterMs).partnerWide) global?.onThrottle(now());
+      // Only its customer pauses. A 429 from the customer's own limit cuts the per-customer rate, any other the
+      // partner-wide one.
+      const { own } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs);
+      if (!own) global?.onThrottle(now(), { sentAt: pending.sentAt });
       pending.throttles += 1;
       counts.retrying += 1;
-      queue.unshift(pending);
+      queued += 1;
+      lanes.enqueue(lane.customerId, pending, now(), { front: true });
       progress("throttled");
       return progress("retrying");
     }
@@ -121,8 +147,11 @@ export async function* runBulk<Item, Value>(
   };
   controller.signal.addEventListener("abort", abortCalls, { once: true });
 
-  const start = (pending: Pending<Item>, lane: Lane) => {
+  const start = (pending: Pending<Item>, lane: Lane<Pending<Item>>) => {
+    queued -= 1;
+    if (pending.throttles > 0) counts.retrying -= 1;
     lane.inFlight += 1;
+    pending.sentAt = now();
     const callController = new AbortController();
     callControllers.add(callController);
     const call = { requestId: pending.requestId, signal: callController.signal };
@@ -141,39 +170,33 @@ export async function* runBulk<Item, Value>(
     running.add(promise);
   };
 
-  // Starts what may start now; returns how long until something else may (Infinity: wait for a call to end).
-  const dispatch = (): number => {
-    let soonest = Number.POSITIVE_INFINITY;
-    for (let i = 0; i < queue.length && running.size < concurrency; ) {
-      const pending = queue[i]!;
-      const lane = lanes.get(task.customerOf(pending.item));
-      const laneWait = lane.waitMs(now());
-      if (laneWait > 0) {
-        soonest = Math.min(soonest, laneWait);
-        i += 1;
-        continue;
-      }
-      const globalWait = global?.tryAcquire(now()) ?? 0;
-      if (globalWait > 0) {
-        lane.rate?.refund();
-        return Math.min(soonest, globalWait);
-      }
-      queue.splice(i, 1);
-      if (pending.throttles > 0) counts.retrying -= 1;
-      start(pending, lane);
-    }
-    return soonest;
+  const hooks = {
+    hasRoom: () => running.size < concurrency,
+    partnerWaitMs: () => global?.tryAcquire(now()) ?? 0,
+    refundPartner: () => global?.refund(now()),
+    start,
   };
 
   try {
     while (true) {
-      while (!exhausted && !controller.signal.aborted && queue.length < lookahead) {
+      while (!exhausted && !controller.signal.aborted && queued < lookahead) {
         const next = await iterator.next();
         if (next.done) exhausted = true;
-        else queue.push({ index: nextIndex++, item: next.value, requestId: randomUUID(), throttles: 0 });
+        else {
+          queued += 1;
+          const pending = {
+            index: nextIndex++,
+            item: next.value,
+            requestId: task.requestIdOf?.(next.value) ?? randomUUID(),
+            throttles: 0,
+            sentAt: 0,
+          };
+          lanes.enqueue(task.customerOf(next.value), pending, now());
+        }
       }
-      if (controller.signal.aborted) {
-        for (const pending of queue.splice(0).filter((item) => item.throttles > 0)) {
+      if (controller.signal.aborted && queued > 0) {
+        queued = 0;
+        for (const pending of lanes.drain().filter((item) => item.throttles > 0)) {
           counts.failed += 1;
           counts.retrying -= 1;
           finished.push({
@@ -183,10 +206,15 @@ export async function* runBulk<Item, Value>(
           });
         }
       }
+      // The end of the run: what is left takes a few seconds at the rate found (see AdaptiveRate.hold).
+      if (exhausted && !holding && global && queued + running.size < END_SECONDS * global.perSecond) {
+        holding = true;
+        global.hold();
+      }
       settled = false;
-      const waitMs = controller.signal.aborted ? Number.POSITIVE_INFINITY : dispatch();
+      const waitMs = controller.signal.aborted ? Number.POSITIVE_INFINITY : lanes.dispatch(now(), hooks);
       while (finished.length > 0) yield finished.shift()!;
-      if (running.size === 0 && (queue.length === 0 || controller.signal.aborted) && (exhausted || controller.signal.aborted)) return;
+      if (running.size === 0 && (queued === 0 || controller.signal.aborted) && (exhausted || controller.signal.aborted)) return;
       if (!settled) await sleepUntilWoken(waitMs, (resolve) => (wake = resolve), controller.signal);
       wake = undefined;
     }

@@ -11,6 +11,8 @@ export interface BulkLicenseItem {
   userId: string;
   update: LicenseChange;
   isKickInstantOn?: boolean;
+  /** MS-RequestId for this item (a GUID); give the one a failed run reported to make sending it again safe. Default: a new GUID. */
+  requestId?: string;
 }
 
 /** One subscription's auto-renew setting in a bulk run. */
@@ -18,6 +20,40 @@ export interface BulkAutoRenewItem {
   customerId: string;
   subscriptionId: string;
   enabled: boolean;
+  /** MS-RequestId for this item (a GUID); give the one a failed run reported to make sending it again safe. Default: a new GUID. */
+  requestId?: string;
+}
+
+/** The bulk method added to `pc.licenses`. */
+export interface LicenseBulkOperations {
+  /**
+   * Applies many users' license changes at the pace the service allows, streaming: items are read as they are
+   * needed and each item's result (value or typed error) is yielded as it completes. Re-run only the failures by
+   * feeding them back in, each with the `requestId` it was reported with if its write may have been applied.
+   * @example
+   * for await (const result of pc.licenses.bulkUpdate(rows, { onProgress: (p) => console.log(p.done, p.ratePerSecond) })) {
+   *   if (!result.ok) failures.push({ ...result.item, requestId: result.requestId, error: result.error.message });
+   * }
+   */
+  bulkUpdate(
+    items: Iterable<BulkLicenseItem> | AsyncIterable<BulkLicenseItem>,
+    options?: BulkOptions,
+  ): AsyncIterable<BulkResult<BulkLicenseItem, LicenseUpdate>>;
+}
+
+/** The bulk method added to `pc.subscriptions`. */
+export interface SubscriptionBulkOperations {
+  /**
+   * Sets auto-renew on many subscriptions at the pace the service allows, streaming each result as it completes.
+   * @example
+   * for await (const result of pc.subscriptions.bulkSetAutoRenew(ids.map((id) => ({ customerId, subscriptionId: id, enabled: false })))) {
+   *   console.log(result.item.subscriptionId, result.ok ? "done" : result.error.message);
+   * }
+   */
+  bulkSetAutoRenew(
+    items: Iterable<BulkAutoRenewItem> | AsyncIterable<BulkAutoRenewItem>,
+    options?: BulkOptions,
+  ): AsyncIterable<BulkResult<BulkAutoRenewItem, Subscription>>;
 }
 
 const rate = z
@@ -60,14 +96,13 @@ function checkRun(operation: string, items: unknown, options: unknown): void {
 }
 
 const customerOf = (item: { customerId?: unknown } | null | undefined) => String(item?.customerId ?? "");
+// A malformed id is left for the method's own check to refuse, as that item's InvalidInputError.
+const requestIdOf = (item: { requestId?: unknown } | null | undefined) =>
+  typeof item?.requestId === "string" ? item.requestId : undefined;
 
 /** `pc.licenses.bulkUpdate`, over license operations whose client leaves 429s to the bulk runner. */
-export function createLicenseBulkOperations(licenses: LicenseOperations) {
+export function createLicenseBulkOperations(licenses: LicenseOperations): LicenseBulkOperations {
   return {
-    /**
-     * Applies many users' license changes, streaming: yields each item's result (value or typed error) as
-     * it completes. Re-run only the failures by feeding them back in.
-     */
     bulkUpdate(
       items: Iterable<BulkLicenseItem> | AsyncIterable<BulkLicenseItem>,
       options?: BulkOptions,
@@ -77,6 +112,7 @@ export function createLicenseBulkOperations(licenses: LicenseOperations) {
         items,
         {
           customerOf,
+          requestIdOf,
           run: (item, call) =>
             licenses.update(item?.customerId, item?.userId, item?.update, {
               ...call,
@@ -90,9 +126,8 @@ export function createLicenseBulkOperations(licenses: LicenseOperations) {
 }
 
 /** `pc.subscriptions.bulkSetAutoRenew`, over subscription operations whose client leaves 429s to the bulk runner. */
-export function createSubscriptionBulkOperations(subscriptions: SubscriptionOperations) {
+export function createSubscriptionBulkOperations(subscriptions: SubscriptionOperations): SubscriptionBulkOperations {
   return {
-    /** Sets auto-renew on many subscriptions, streaming each result as it completes. */
     bulkSetAutoRenew(
       items: Iterable<BulkAutoRenewItem> | AsyncIterable<BulkAutoRenewItem>,
       options?: BulkOptions,
@@ -100,14 +135,13 @@ export function createSubscriptionBulkOperations(subscriptions: SubscriptionOper
       checkRun("subscriptions.bulkSetAutoRenew", items, options);
       return runBulk(
         items,
-        { customerOf, run: (item, call) => subscriptions.setAutoRenew(item?.customerId, item?.subscriptionId, item?.enabled, call) },
+        {
+          customerOf,
+          requestIdOf,
+          run: (item, call) => subscriptions.setAutoRenew(item?.customerId, item?.subscriptionId, item?.enabled, call),
+        },
         options,
       );
     },
   };
 }
-
-/** The bulk methods added to `pc.licenses`. */
-export type LicenseBulkOperations = ReturnType<typeof createLicenseBulkOperations>;
-/** The bulk methods added to `pc.subscriptions`. */
-export type SubscriptionBulkOperations = ReturnType<typeof createSubscriptionBulkOperations>;

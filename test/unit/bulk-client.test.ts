@@ -71,4 +71,30 @@ describe("bulk operations on the client", () => {
     expect(() => pc.licenses.bulkUpdate(42 as never)).toThrow(InvalidInputError);
     expect(() => pc.subscriptions.bulkSetAutoRenew([], { concurrency: 0 })).toThrow("options.concurrency must be at least 1");
   });
+
+  test("an item's own requestId is the one sent and reported; a malformed one fails that item alone", async () => {
+    const { pc, requests } = bulkClient(() => jsonResponse(201, { licensesToAssign: [{ skuId }] }));
+    const earlier = "2f0d0a4e-5c55-4b8e-9d2b-3f3c1b7c9a10";
+    const change = { licensesToAssign: [{ skuId }] };
+    const results = await collect(
+      pc.licenses.bulkUpdate(
+        [
+          { customerId, userId: "a@contoso.com", update: change, requestId: earlier },
+          { customerId, userId: "b@contoso.com", update: change, requestId: "not-a-guid" },
+          { customerId, userId: "c@contoso.com", update: change },
+        ],
+        { rate: false },
+      ),
+    );
+    const byUser = new Map(results.map((result) => [result.item.userId, result]));
+    expect(byUser.get("a@contoso.com")).toMatchObject({ ok: true, requestId: earlier });
+    expect(byUser.get("b@contoso.com")?.ok).toBe(false);
+    expect(byUser.get("b@contoso.com")).toMatchObject({ error: expect.any(InvalidInputError) });
+    expect(byUser.get("c@contoso.com")?.requestId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(byUser.get("c@contoso.com")?.requestId).not.toBe(earlier);
+    expect(requests.map((request) => request.headers.get("MS-RequestId"))).toEqual(
+      expect.arrayContaining([earlier, byUser.get("c@contoso.com")?.requestId]),
+    );
+    expect(requests).toHaveLength(2);
+  });
 });

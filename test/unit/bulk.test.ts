@@ -59,6 +59,14 @@ describe("runBulk", () => {
     expect(new Set(results.map((result) => result.requestId)).size).toBe(100);
   });
 
+  test("sends an item with the request id it brings, and the others with new ones", async () => {
+    const task = { ...recordingTask(), requestIdOf: (item: Item) => (item.n === 1 ? "a1b2c3d4-0000-4000-8000-000000000001" : undefined) };
+    const results = await collect(runBulk(items(1, 3), task, fast));
+    expect(results.find((result) => result.item.n === 1)?.requestId).toBe("a1b2c3d4-0000-4000-8000-000000000001");
+    expect(task.log.find((entry) => entry.item.n === 1)?.requestId).toBe("a1b2c3d4-0000-4000-8000-000000000001");
+    expect(new Set(results.map((result) => result.requestId)).size).toBe(3);
+  });
+
   test("keeps to the overall and per-customer concurrency", async () => {
     const task = recordingTask();
     await collect(runBulk(items(10, 30), task, { ...fast, concurrency: 8, perCustomerConcurrency: 2 }));
@@ -138,6 +146,78 @@ describe("runBulk", () => {
     expect(new Set(results.map((result) => result.item.n))).toEqual(started);
     expect(started.size).toBeLessThan(20);
     expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.error instanceof AbortedError)).toBe(true);
+  });
+
+  test("an abort reports each item still waiting to be re-sent after a 429 as aborted, with its request id", async () => {
+    const controller = new AbortController();
+    const task = recordingTask((item) => {
+      if (item.customer === "c0") throw new TooManyRequestsError({ operation: "x", status: 429, retryAfterMs: 60_000 });
+      return "ok";
+    });
+    const results: Array<BulkResult<Item, string>> = [];
+    for await (const result of runBulk(items(2, 3), task, {
+      ...fast,
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.done === 3) controller.abort();
+      },
+    }))
+      results.push(result);
+    const c0 = results.filter((result) => result.item.customer === "c0");
+    expect(c0.length).toBeGreaterThan(0);
+    for (const result of c0) {
+      expect(result).toMatchObject({ ok: false, error: expect.any(AbortedError) });
+      expect(task.log.find((entry) => entry.item.n === result.item.n)?.requestId).toBe(result.requestId);
+    }
+    expect(results.filter((result) => result.ok)).toHaveLength(3);
+  });
+
+  test("a signal aborted before the run starts stops it before anything is read or sent", async () => {
+    let pulled = 0;
+    function* source() {
+      for (let n = 0; n < 10; n += 1) {
+        pulled += 1;
+        yield { customer: "c", n };
+      }
+    }
+    const task = recordingTask();
+    const results = await collect(runBulk(source(), task, { signal: AbortSignal.abort() }));
+    expect(results).toEqual([]);
+    expect(task.log).toHaveLength(0);
+    expect(pulled).toBe(0);
+  });
+
+  test("429s of many customers at once cut the partner-wide rate once, and each customer resumes after its own pause", async () => {
+    vi.useFakeTimers();
+    try {
+      const task = recordingTask((item, attempt) => {
+        // The third call of every customer but c0 is refused: an exhausted partner budget.
+        if (attempt === 1 && item.n >= 20 && item.n < 30 && item.customer !== "c0")
+          throw new TooManyRequestsError({ operation: "x", status: 429, retryAfterMs: 1000 });
+        return "ok";
+      });
+      const events: BulkProgress[] = [];
+      const run = collect(
+        runBulk(items(10, 20), task, { rate: { initialPerSecond: 100 }, lookahead: 200, onProgress: (progress) => events.push(progress) }),
+      );
+      await vi.advanceTimersByTimeAsync(800);
+      const first = events.findIndex((event) => event.event === "throttled");
+      const throttledAt = events.filter((event) => event.event === "throttled").map((event) => event.ratePerSecond);
+      expect(throttledAt).toHaveLength(9);
+      // One cut, to just under what was accepted, for all nine: not nine cuts in a row.
+      expect(throttledAt[0]).toBeLessThan(events[first - 1]!.ratePerSecond);
+      expect(Math.min(...throttledAt)).toBeGreaterThan(0.95 * throttledAt[0]!);
+      // c0 was not throttled and goes on; the others wait out their second.
+      const c1 = task.log.filter((entry) => entry.item.customer === "c1");
+      expect(c1).toHaveLength(3);
+      expect(task.log.filter((entry) => entry.item.customer === "c0").length).toBeGreaterThan(3);
+      await vi.advanceTimersByTimeAsync(10_000);
+      const results = await run;
+      expect(results.every((result) => result.ok)).toBe(true);
+      expect(task.log).toHaveLength(209);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   test("paces the partner-wide rate", async () => {

@@ -1,5 +1,6 @@
 import { isServiceError, type PartnerCenterError } from "../../errors.js";
 import { getResponseMeta } from "../../response.js";
+import { guid } from "../../validation.js";
 import { messageLine } from "../failure.js";
 import type { Table } from "./table-file.js";
 
@@ -49,6 +50,25 @@ export function failedOutcome(error: PartnerCenterError, sent: SentIds = {}): Ou
 export function shouldRun(row: Readonly<Record<string, string>>, onlyFailed: boolean): boolean {
   const status = (row.status ?? "").trim().toLowerCase();
   return onlyFailed ? status === "failed" : status !== "ok";
+}
+
+// Failures after which a row's write may have reached the service (no answer, a cut-off or unreadable one, a 5xx,
+// or stopped in flight): the re-run sends it again under the MS-RequestId it had, so the service applies it at most
+// once. After any other failure the service refused the write, and the re-run gets a new id, so that a fixed cause
+// (licenses bought, a typo corrected) is not answered from what the service kept for the old one.
+const MAY_HAVE_BEEN_APPLIED: ReadonlySet<string> = new Set([
+  "TimeoutError",
+  "NetworkError",
+  "ServerError",
+  "UnexpectedResponseError",
+  "AbortedError",
+]);
+
+/** The MS-RequestId a re-run of this report row must send again, if its earlier attempt may have been applied. */
+export function requestIdToReuse(row: Readonly<Record<string, string>>): string | undefined {
+  const requestId = (row.requestId ?? "").trim();
+  const failed = (row.status ?? "").trim().toLowerCase() === "failed";
+  return failed && MAY_HAVE_BEEN_APPLIED.has((row.errorClass ?? "").trim()) && guid.safeParse(requestId).success ? requestId : undefined;
 }
 
 /** The outcome a row already carries (from an earlier report), kept for rows this run does not send. */

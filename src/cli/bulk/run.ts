@@ -3,7 +3,16 @@ import { AbortedError, InvalidInputError } from "../../errors.js";
 import type { CliIo } from "../io.js";
 import type { BulkJob } from "./jobs.js";
 import { createProgress } from "./progress.js";
-import { carriedOutcome, failedOutcome, OUTCOME_COLUMNS, type Outcome, okOutcome, reportTable, shouldRun } from "./report.js";
+import {
+  carriedOutcome,
+  failedOutcome,
+  OUTCOME_COLUMNS,
+  type Outcome,
+  okOutcome,
+  reportTable,
+  requestIdToReuse,
+  shouldRun,
+} from "./report.js";
 import { readTable, type Table, writeTable } from "./table-file.js";
 
 /** Options of a bulk command. */
@@ -51,7 +60,10 @@ export async function runBulkFile<Item>(job: BulkJob<Item>, file: string, contex
     const item = job.toItem(row);
     if (typeof item === "object" && item !== null && "problems" in item)
       outcomes[index] = failedOutcome(new InvalidInputError(`row ${index + 1}`, item.problems));
-    else toSend.push({ row: index, item });
+    else {
+      const requestId = requestIdToReuse(row);
+      toSend.push({ row: index, item: requestId ? { ...item, requestId } : item });
+    }
   });
   if (toSend.length > 0) await send(job, toSend, outcomes, context);
 

@@ -1,0 +1,81 @@
+/**
+ * One bulk run in a process of its own (argv[2]: { url, items, customers, seed } as JSON), so that its peak RSS
+ * is the run's alone. Items are made by a generator as the run pulls them and results are counted, not kept:
+ * what stays in memory is the library's own working set plus one byte per item for the outcome.
+ */
+import type { BulkLicenseItem, BulkProgress } from "../src/index.js";
+import { benchIds, benchToken, licenseChange, loadLibrary, seededRandom, tellParent } from "./lib.js";
+
+const { createPartnerCenterClient } = await loadLibrary();
+
+export interface BulkClientSettings {
+  url: string;
+  items: number;
+  customers: number;
+  seed: number;
+}
+
+/** What the run reports to the bench. */
+export interface BulkClientReport {
+  type: "report";
+  wallMs: number;
+  /** Per item index: 0 no result, 1 succeeded, 2 failed; 3 or more: reported more than once. */
+  outcomes: Uint8Array;
+  /** Items per customer, as generated. */
+  perCustomer: number[];
+  throttled: number;
+  failures: Record<string, number>;
+  /** Peak resident set of this process, KB. */
+  maxRssKb: number;
+  /** CPU time of this process during the run (user + system), ms. */
+  cpuMs: number;
+  /** The partner-wide adaptive rate and items done, once a second. */
+  timeline: Array<{ second: number; ratePerSecond: number; done: number; throttled: number }>;
+}
+
+const settings = JSON.parse(process.argv[2] ?? "{}") as BulkClientSettings;
+const credential = { getToken: async () => ({ token: benchToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+const pc = createPartnerCenterClient({ credential, baseUrl: settings.url });
+const perCustomer = new Array<number>(settings.customers).fill(0);
+
+// Users spread over the customers at random (seeded), as a partner's export would list them.
+function* items(): Generator<BulkLicenseItem> {
+  const random = seededRandom(settings.seed);
+  for (let index = 0; index < settings.items; index += 1) {
+    const customer = Math.floor(random() * settings.customers);
+    perCustomer[customer]! += 1;
+    yield { customerId: benchIds.customerId(customer), userId: benchIds.userId(index), update: licenseChange };
+  }
+}
+
+const outcomes = new Uint8Array(settings.items);
+const failures: Record<string, number> = {};
+const timeline: BulkClientReport["timeline"] = [];
+let last: Pick<BulkProgress, "done" | "throttled" | "ratePerSecond"> = { done: 0, throttled: 0, ratePerSecond: 0 };
+const start = performance.now();
+const cpuAtStart = process.cpuUsage();
+const sampler = setInterval(() => {
+  const { done, throttled, ratePerSecond } = last;
+  timeline.push({ second: (performance.now() - start) / 1000, ratePerSecond, done, throttled });
+}, 1000);
+// Default options: the limits are the server's secret, as the real service's are.
+for await (const result of pc.licenses.bulkUpdate(items(), { onProgress: (progress) => (last = progress) })) {
+  outcomes[result.index] = outcomes[result.index]! === 0 ? (result.ok ? 1 : 2) : 3;
+  if (!result.ok) failures[result.error.name] = (failures[result.error.name] ?? 0) + 1;
+}
+const wallMs = performance.now() - start;
+const cpu = process.cpuUsage(cpuAtStart);
+clearInterval(sampler);
+const report: BulkClientReport = {
+  type: "report",
+  wallMs,
+  outcomes,
+  perCustomer,
+  throttled: last.throttled,
+  failures,
+  maxRssKb: process.resourceUsage().maxRSS,
+  cpuMs: (cpu.user + cpu.system) / 1000,
+  timeline,
+};
+tellParent(report);
+process.disconnect();

@@ -1,0 +1,146 @@
+/**
+ * Part 2, bulk: `pc.licenses.bulkUpdate` against a server (own process) that throttles per partner and per
+ * customer, each run in a client process of its own. The client is told nothing of the limits: it learns them
+ * from 429s. The server applies each write once per MS-RequestId and records which items it applied; the client
+ * records each item's outcome; together they give duplicates and lost items.
+ */
+import type { BulkClientReport } from "./bulk-client.js";
+import { fmt, forkScript, nextMessage, quick, startServer, stop, table } from "./lib.js";
+import type { ServerSettings, ThrottledStats } from "./server.js";
+
+/**
+ * The server's limits, sized so that one core of this 2-core machine serves them with room to spare while the
+ * other runs the client. 50 customers at 12/s could take 600/s, more than the partner's 400/s: the partner limit
+ * sets the pace, and a customer whose items bunch up meets its own (both bind at times). The busiest customer
+ * of a run gets ~15 % more than the average 8/s, still under 12/s.
+ */
+export const limits = { partner: { perSecond: 400, burst: 40 }, customer: { perSecond: 12, burst: 3 } } as const;
+const customers = 50;
+
+export interface RunSpec {
+  label: string;
+  items: number;
+  retryAfter: ServerSettings["retryAfter"];
+}
+
+const runs: RunSpec[] = quick
+  ? [
+      { label: "small", items: 2_000, retryAfter: "integer" },
+      { label: "large (streamed)", items: 5_000, retryAfter: "integer" },
+    ]
+  : [
+      { label: "10k", items: 10_000, retryAfter: "integer" },
+      { label: "10k, fractional Retry-After", items: 10_000, retryAfter: "fractional" },
+      { label: "100k (streamed)", items: 100_000, retryAfter: "integer" },
+    ];
+
+export interface Measured {
+  spec: RunSpec;
+  report: BulkClientReport;
+  stats: ThrottledStats;
+}
+
+export async function measure(spec: RunSpec): Promise<Measured> {
+  const server = await startServer({ mode: "throttled", ...limits, items: spec.items, retryAfter: spec.retryAfter });
+  try {
+    const client = forkScript("./bulk-client.ts", [JSON.stringify({ url: server.url, items: spec.items, customers, seed: 5 })]);
+    const report = await nextMessage<BulkClientReport>(client, "report");
+    await stop(client);
+    return { spec, report, stats: await server.stats<ThrottledStats>() };
+  } finally {
+    await server.close();
+  }
+}
+
+/**
+ * The shortest time in which the server could have admitted every item: the partner bucket must pass them all,
+ * each customer's bucket that customer's share (full buckets at the start included).
+ */
+function idealSeconds(items: number, perCustomer: readonly number[]): number {
+  const partner = (items - limits.partner.burst) / limits.partner.perSecond;
+  const busiest = Math.max(...perCustomer.map((count) => (count - limits.customer.burst) / limits.customer.perSecond));
+  return Math.max(partner, busiest);
+}
+
+export function evaluate({ spec, report, stats }: Measured) {
+  let applied = 0;
+  let lost = 0;
+  let reportedTwice = 0;
+  for (let index = 0; index < spec.items; index += 1) {
+    if (stats.applied[index]! > 0) applied += 1;
+    // Lost: never applied and never reported as failed (a success the server never saw counts too).
+    else if (report.outcomes[index] !== 2) lost += 1;
+    if (report.outcomes[index]! >= 3) reportedTwice += 1;
+  }
+  const wallSeconds = report.wallMs / 1000;
+  const ideal = idealSeconds(spec.items, report.perCustomer);
+  const failed = Object.values(report.failures).reduce((sum, count) => sum + count, 0);
+  // The limit as a rate: all items over the shortest time the server allows; the share compares the times.
+  return { applied, lost, reportedTwice, failed, wallSeconds, limitPerSecond: spec.items / ideal, share: ideal / wallSeconds };
+}
+
+/** Runs part 2 and returns its markdown section and whether its targets were met. */
+export async function runBulkBench(): Promise<{ markdown: string; verdict: string }> {
+  const measured: Measured[] = [];
+  for (const spec of runs) measured.push(await measure(spec));
+  const rows = measured.map((run) => ({ run, e: evaluate(run) }));
+  const cells = rows.map(({ run: { spec, stats, report }, e }) => [
+    fmt(spec.items),
+    spec.retryAfter === "integer" ? "whole s" : "ms",
+    fmt(e.wallSeconds, 1),
+    fmt(e.applied / e.wallSeconds),
+    fmt(e.limitPerSecond),
+    `**${fmt(100 * e.share, 1)} %**`,
+    `${fmt(report.throttled)} (${fmt(stats.throttledByPartner)} / ${fmt(stats.throttledByCustomer)})`,
+    `${fmt(stats.itemsAppliedTwice)} (${fmt(stats.replays)} re-sent ids${e.reportedTwice ? `, ${e.reportedTwice} reported twice` : ""})`,
+    fmt(e.lost),
+    `${fmt(e.failed)}${e.failed ? ` ${JSON.stringify(report.failures)}` : ""}`,
+    fmt(report.maxRssKb / 1024, 1),
+    `${fmt((100 * report.cpuMs) / report.wallMs)} %`,
+  ]);
+  const integer = rows.filter(({ run }) => run.spec.retryAfter === "integer");
+  const [small, large] = [integer[0]!.run, integer.at(-1)!.run];
+  const rssRatio = large.report.maxRssKb / small.report.maxRssKb;
+  // The issue's target is for 10,000 items and more; a quick run's few seconds are mostly ramp-up and tail.
+  const judged = integer.filter(({ run }) => run.spec.items >= 10_000);
+  const exact = rows.every(
+    ({ run, e }) => e.lost === 0 && e.reportedTwice === 0 && run.stats.itemsAppliedTwice === 0 && run.stats.replays === 0,
+  );
+  const fastEnough = judged.every(({ e }) => e.share >= 0.9);
+  const verdict =
+    `${exact ? "0 duplicates and 0 lost in every run" : "**duplicates or lost items**"}; ` +
+    `${judged.length === 0 ? "share of the limit not judged (no run of 10,000 items)" : `share ≥ 90 %: ${fastEnough ? "met" : "**missed**"}`}; ` +
+    `RSS ratio ${fmt(rssRatio, 2)}×: ${rssRatio <= 1.5 ? "met" : "**missed**"}`;
+  const first = measured[0]!.report.timeline.map((sample, i, all) => sample.done - (all[i - 1]?.done ?? 0));
+  const markdown = [
+    "## 2. Bulk license updates under throttling",
+    "",
+    `${customers} customers, users spread over them at random. Server limits (never given to the client): partner ${limits.partner.perSecond}/s ` +
+      `(bucket ${limits.partner.burst}), each customer ${limits.customer.perSecond}/s (bucket ${limits.customer.burst}); 429 with Retry-After as ` +
+      "Partner Center sends it (whole seconds, rounded up) unless noted. Server limit = items / the shortest time both buckets allow for this " +
+      "run's items (the busiest customer included); share = that time / wall time. Each run in its own client process, default bulk options.",
+    "",
+    table(
+      [
+        "items",
+        "Retry-After",
+        "wall s",
+        "applied/s",
+        "server limit/s",
+        "share of limit",
+        "429s (partner / customer)",
+        "duplicate writes",
+        "lost",
+        "failed",
+        "peak RSS MB",
+        "client CPU",
+      ],
+      cells,
+    ),
+    "",
+    `Peak RSS, ${fmt(large.spec.items)} items / ${fmt(small.spec.items)} items: **${fmt(rssRatio, 2)}×** (target ≤ 1.5×).`,
+    "",
+    `Items done per second in the first run: ${first.join(" ")}.`,
+  ].join("\n");
+  return { markdown, verdict };
+}

@@ -1,0 +1,155 @@
+/**
+ * Part 1, per-call overhead: the same GET and license POST through raw fetch, bare openapi-fetch and our client,
+ * against a canned loopback server in another process. The server's core is not ours, so calls/s mixes our cost
+ * with the round trip; the client's own CPU time per call (process.cpuUsage) isolates what each layer adds.
+ */
+import { randomUUID } from "node:crypto";
+import createClient from "openapi-fetch";
+import type { paths } from "../generated/partner-center.js";
+import { CLIENT_NAME, CLIENT_VERSION } from "../src/version.js";
+import { benchIds, benchToken, fmt, licenseChange, loadLibrary, median, quick, startServer, table } from "./lib.js";
+
+const { createPartnerCenterClient } = await loadLibrary();
+
+type Call = () => Promise<unknown>;
+interface Variant {
+  name: string;
+  get: Call;
+  post: Call;
+}
+
+const customerId = benchIds.customerId(1);
+const { subscriptionId } = benchIds;
+const userId = benchIds.userId(0);
+const sizes = quick ? { warmupCalls: 300, rounds: 3, callsPerRound: 400 } : { warmupCalls: 2000, rounds: 7, callsPerRound: 1500 };
+
+// What our client puts on every call, so the bare variants send the same bytes.
+const headers = (): Record<string, string> => ({
+  Accept: "application/json",
+  Authorization: `Bearer ${benchToken}`,
+  "MS-RequestId": randomUUID(),
+  "MS-CorrelationId": randomUUID(),
+  "X-Locale": "en-US",
+  "MS-PartnerCenter-Client": `${CLIENT_NAME}/${CLIENT_VERSION}`,
+});
+
+function variants(baseUrl: string): Variant[] {
+  const subscriptionUrl = `${baseUrl}/customers/${customerId}/subscriptions/${subscriptionId}`;
+  const licenseUrl = `${baseUrl}/customers/${customerId}/users/${encodeURIComponent(userId)}/licenseupdates`;
+  const raw = createClient<paths>({ baseUrl });
+  // A credential that already holds its token: the provider's cache answers every call.
+  const credential = { getToken: async () => ({ token: benchToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
+  const pc = createPartnerCenterClient({ credential, baseUrl });
+  return [
+    {
+      name: "raw fetch",
+      get: async () => (await fetch(subscriptionUrl, { headers: headers() })).json(),
+      post: async () =>
+        (
+          await fetch(licenseUrl, {
+            method: "POST",
+            headers: { ...headers(), "Content-Type": "application/json" },
+            body: JSON.stringify(licenseChange),
+          })
+        ).json(),
+    },
+    {
+      name: "openapi-fetch",
+      get: () =>
+        raw.GET("/customers/{customer_id}/subscriptions/{subscription_id}", {
+          params: { path: { customer_id: customerId, subscription_id: subscriptionId } },
+          headers: headers(),
+        }),
+      post: () =>
+        raw.POST("/customers/{customer_id}/users/{user_id}/licenseupdates", {
+          params: { path: { customer_id: customerId, user_id: userId } },
+          body: licenseChange,
+          headers: headers(),
+        }),
+    },
+    {
+      name: "ours",
+      get: () => pc.subscriptions.get(customerId, subscriptionId),
+      post: () => pc.licenses.update(customerId, userId, licenseChange),
+    },
+  ];
+}
+
+/** `calls` calls, `inFlight` at a time: calls per second and the client's CPU µs per call. */
+async function round(call: Call, calls: number, inFlight: number): Promise<{ perSecond: number; cpuUs: number }> {
+  let started = 0;
+  const worker = async () => {
+    while (started < calls) {
+      started += 1;
+      await call();
+    }
+  };
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  await Promise.all(Array.from({ length: inFlight }, worker));
+  const seconds = (performance.now() - start) / 1000;
+  const used = process.cpuUsage(cpu);
+  return { perSecond: calls / seconds, cpuUs: (used.user + used.system) / calls };
+}
+
+/** Runs part 1 and returns its markdown section. */
+export async function runOverhead(): Promise<{ markdown: string; ratios: number[] }> {
+  const server = await startServer({ mode: "canned" });
+  try {
+    const all = variants(server.url);
+    const rows: string[][] = [];
+    const ratios: number[] = [];
+    for (const op of ["get", "post"] as const) {
+      for (const inFlight of [1, 32]) {
+        for (const variant of all) await round(variant[op], sizes.warmupCalls, inFlight);
+        const samples = all.map(() => ({ perSecond: [] as number[], cpuUs: [] as number[] }));
+        // Interleaved, in a rotating order, so drift (GC, thermal, the other process) spreads over all three.
+        for (let r = 0; r < sizes.rounds; r += 1) {
+          for (let k = 0; k < all.length; k += 1) {
+            const v = (r + k) % all.length;
+            const result = await round(all[v]![op], sizes.callsPerRound, inFlight);
+            samples[v]!.perSecond.push(result.perSecond);
+            samples[v]!.cpuUs.push(result.cpuUs);
+          }
+        }
+        const [rawFetch, bare, ours] = samples.map((s) => ({ perSecond: median(s.perSecond), cpuUs: median(s.cpuUs) }));
+        const ratio = bare!.perSecond / ours!.perSecond;
+        ratios.push(ratio);
+        rows.push([
+          op === "get" ? "GET subscription" : "POST licenseupdates (201)",
+          inFlight === 1 ? "1 (sequential)" : String(inFlight),
+          fmt(rawFetch!.perSecond),
+          fmt(bare!.perSecond),
+          fmt(ours!.perSecond),
+          `**${fmt(ratio, 2)}×**`,
+          `${fmt(rawFetch!.cpuUs)} / ${fmt(bare!.cpuUs)} / ${fmt(ours!.cpuUs)}`,
+          `${fmt(ours!.cpuUs / bare!.cpuUs, 2)}×`,
+        ]);
+      }
+    }
+    const markdown = [
+      "## 1. Per-call overhead",
+      "",
+      `Median of ${sizes.rounds} interleaved rounds of ${fmt(sizes.callsPerRound)} calls per variant, after ${fmt(sizes.warmupCalls)} warm-up calls each. ` +
+        "Canned loopback server in its own process; our client (the build in dist/) with a cached static credential and lenient validation. " +
+        "Ratio = our time per call / bare openapi-fetch's (target ≤ 1.10×). CPU = this process's user+system time per call.",
+      "",
+      table(
+        [
+          "call",
+          "in flight",
+          "raw fetch calls/s",
+          "openapi-fetch calls/s",
+          "ours calls/s",
+          "ours / openapi-fetch (time)",
+          "client CPU µs/call (fetch / openapi-fetch / ours)",
+          "ours / openapi-fetch (CPU)",
+        ],
+        rows,
+      ),
+    ].join("\n");
+    return { markdown, ratios };
+  } finally {
+    await server.close();
+  }
+}

@@ -1,0 +1,113 @@
+import { describe, expect, test } from "vitest";
+import { createCustomerLanes, type DispatchHooks, type Lane } from "../../src/bulk/lanes.js";
+
+/**
+ * Lanes for `customers` customers, each with `queued` items waiting, and each customer's successes over the
+ * first `untilMs` at its own pace (per second). Times are explicit: no clock, no timers.
+ */
+function lanesWithPaces(paces: number[], untilMs = 2_000, queued = 50) {
+  const lanes = createCustomerLanes<number>(4, undefined);
+  const byCustomer: Array<Lane<number>> = [];
+  paces.forEach((_, c) => {
+    for (let i = 0; i < queued; i += 1) byCustomer[c] = lanes.enqueue(`c${c}`, i, 0);
+  });
+  paces.forEach((pace, c) => {
+    for (let at = 0; at < untilMs; at += 1000 / pace) lanes.succeeded(byCustomer[c]!, at);
+  });
+  return { lanes, byCustomer };
+}
+
+/** Dispatches every millisecond from `from` to `to` with room always, recording which customers started. */
+function dispatchBetween(lanes: ReturnType<typeof createCustomerLanes<number>>, from: number, to: number) {
+  const started: string[] = [];
+  const hooks: DispatchHooks<number> = {
+    hasRoom: () => true,
+    partnerWaitMs: () => 0,
+    refundPartner: () => {},
+    // Calls are not counted in flight here, so per-customer concurrency never binds: only the rate does.
+    start: (_, lane) => started.push(lane.customerId),
+  };
+  for (let now = from; now < to; now += 1) lanes.dispatch(now, hooks);
+  return started;
+}
+
+describe("customer lanes", () => {
+  test("a customer sent clearly faster than the others is throttled by its own limit: one rate for every customer", () => {
+    const { lanes, byCustomer } = lanesWithPaces([20, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
+    expect(lanes.throttle(byCustomer[0]!, 2_000, 1_990, 1_000)).toEqual({ own: true });
+    // Cut from the 20 a second it was getting, not from what the others got.
+    expect(lanes.customerPerSecond).toBeGreaterThan(15);
+    expect(lanes.customerPerSecond).toBeLessThan(20);
+    // Every customer is paced at that rate now: one second gives each at most about that many calls.
+    const started = dispatchBetween(lanes, 2_000, 3_000);
+    expect(started.filter((id) => id === "c1").length).toBeLessThanOrEqual(lanes.customerPerSecond + 2);
+    expect(started.filter((id) => id === "c1").length).toBeGreaterThan(10);
+    // The throttled customer waits out its Retry-After.
+    expect(started).not.toContain("c0");
+  });
+
+  test("a throttle of a customer at the common pace is the partner's and leaves the per-customer rate alone", () => {
+    const { lanes, byCustomer } = lanesWithPaces([20, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(lanes.throttle(byCustomer[3]!, 2_000, 1_990, 1_000)).toEqual({ own: false });
+    expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  test("throttles of several customers within a round trip are the partner's, even of a customer sent faster", () => {
+    const { lanes, byCustomer } = lanesWithPaces([20, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(lanes.throttle(byCustomer[3]!, 2_000, 1_990, 1_000)).toEqual({ own: false });
+    expect(lanes.throttle(byCustomer[0]!, 2_030, 1_995, 1_000)).toEqual({ own: false });
+    expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
+  });
+
+  test("customers refused one after the other cut the per-customer rate once", () => {
+    const { lanes, byCustomer } = lanesWithPaces([20, 20, 5, 5, 5, 5, 5, 5, 5, 5]);
+    expect(lanes.throttle(byCustomer[0]!, 2_000, 1_990, 1_000).own).toBe(true);
+    const cut = lanes.customerPerSecond;
+    expect(lanes.throttle(byCustomer[1]!, 2_500, 2_490, 1_000).own).toBe(true);
+    expect(lanes.customerPerSecond).toBe(cut);
+  });
+
+  test("a customer's pace leaves out its pause", () => {
+    const { lanes, byCustomer } = lanesWithPaces([5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
+    // c0 paused for a second (a partner-wide throttle), then sent at 20 a second for 300 ms.
+    expect(lanes.throttle(byCustomer[0]!, 2_000, 1_990, 1_000).own).toBe(false);
+    const others = byCustomer.slice(1);
+    for (let at = 2_000; at < 3_300; at += 200) for (const lane of others) lanes.succeeded(lane, at);
+    for (let at = 3_000; at < 3_300; at += 50) lanes.succeeded(byCustomer[0]!, at);
+    expect(lanes.throttle(byCustomer[0]!, 3_300, 3_290, 1_000).own).toBe(true);
+  });
+
+  test("a customer whose turn comes while the others are paused gets at most twice its share of the partner-wide rate", () => {
+    const lanes = createCustomerLanes<number>(4, undefined, () => 100);
+    const small = lanes.enqueue("small", 0, 0);
+    for (let i = 1; i < 10; i += 1) lanes.enqueue("small", i, 0);
+    const big = lanes.enqueue("big", 0, 0);
+    for (let i = 1; i < 90; i += 1) lanes.enqueue("big", i, 0);
+    lanes.throttle(big, 0, 0, 5_000);
+    // 10 of the 100 items waiting: 20 a second at first (twice 10 % of 100), less as they go; no burst at the start.
+    const first = dispatchBetween(lanes, 0, 100);
+    expect(first.length).toBeLessThanOrEqual(3);
+    const started = [...first, ...dispatchBetween(lanes, 100, 500)];
+    expect(started.every((id) => id === "small")).toBe(true);
+    expect(started.length).toBeGreaterThanOrEqual(5);
+    expect(started.length).toBeLessThanOrEqual(10);
+    expect(small.queue.length).toBe(10 - started.length);
+  });
+
+  test("serves customers in proportion to the items they have waiting, spread evenly", () => {
+    const lanes = createCustomerLanes<number>(4, false);
+    for (let i = 0; i < 300; i += 1) lanes.enqueue("big", i, 0);
+    for (let i = 0; i < 100; i += 1) lanes.enqueue("small", i, 0);
+    const started: string[] = [];
+    lanes.dispatch(0, {
+      hasRoom: () => started.length < 40,
+      partnerWaitMs: () => 0,
+      refundPartner: () => {},
+      start: (_, lane) => started.push(lane.customerId),
+    });
+    expect(started.filter((id) => id === "big")).toHaveLength(30);
+    // Never two "small" in a row: the round robin interleaves instead of sending bursts.
+    expect(started.join(",")).not.toContain("small,small");
+  });
+});
