@@ -17,8 +17,7 @@ const secretShapes: ReadonlyArray<readonly [RegExp, string]> = [
 
 /** Replaces each named secret and every secret-shaped value (see the rule above) in `text` with "[redacted]". */
 export function redactSecrets(text: string, secrets: readonly string[] = []): string {
-  let result = text;
-  for (const secret of secrets) if (secret) result = result.split(secret).join("[redacted]");
+  let result = cutPlain(text, secrets);
   for (const [shape, replacement] of secretShapes) result = result.replace(shape, replacement);
   return result;
 }
@@ -100,8 +99,8 @@ export function withoutTokensInHeaders(headers: Headers, tokens: ReadonlySet<str
   return clean;
 }
 
-function cutPlain(text: string, tokens: ReadonlySet<string>): string {
+function cutPlain(text: string, tokens: Iterable<string>): string {
   let result = text;
-  for (const token of tokens) if (result.includes(token)) result = result.split(token).join("[redacted]");
+  for (const token of tokens) if (token && result.includes(token)) result = result.split(token).join("[redacted]");
   return result;
 }

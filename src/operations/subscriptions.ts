@@ -33,6 +33,10 @@ const subscriptionInput = z
   )
   .loose()
   .refine(isJsonSafe, { error: "must be plain JSON data (no BigInt, no cycles)" });
+// Module-level, as every schema a method validates with: validate() reuses an operation's compiled checks only
+// while its shape holds the same schema objects.
+const changeFunction = z.custom<SubscriptionChange>((value) => typeof value === "function", { error: "must be a function" });
+const onOff = z.boolean({ error: "must be true or false" });
 const modifyOptions = z
   .object({
     maxAttempts: z
@@ -178,7 +182,7 @@ export function createSubscriptionOperations(runtime: Runtime): SubscriptionOper
         {
           customerId: guid,
           subscriptionId: guid,
-          change: z.custom<SubscriptionChange>((value) => typeof value === "function", { error: "must be a function" }),
+          change: changeFunction,
           options: modifyOptions,
         },
         { customerId, subscriptionId, change, options },
@@ -189,7 +193,7 @@ export function createSubscriptionOperations(runtime: Runtime): SubscriptionOper
     async setAutoRenew(customerId: string, subscriptionId: string, enabled: boolean, options?: ModifyOptions): Promise<Subscription> {
       const input = validate(
         "subscriptions.setAutoRenew",
-        { customerId: guid, subscriptionId: guid, enabled: z.boolean({ error: "must be true or false" }), options: modifyOptions },
+        { customerId: guid, subscriptionId: guid, enabled: onOff, options: modifyOptions },
         { customerId, subscriptionId, enabled, options },
       );
       return modify(
