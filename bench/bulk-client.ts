@@ -4,7 +4,8 @@
  * what stays in memory is the library's own working set plus one byte per item for the outcome.
  */
 import type { BulkLicenseItem, BulkProgress } from "../src/index.js";
-import { benchIds, benchToken, licenseChange, loadLibrary, seededRandom, tellParent } from "./lib.js";
+import { seededRandom, staticCredential } from "../test/helpers.js";
+import { benchIds, benchToken, licenseChange, loadLibrary, tellParent } from "./lib.js";
 
 const { createPartnerCenterClient } = await loadLibrary();
 
@@ -34,8 +35,7 @@ export interface BulkClientReport {
 }
 
 const settings = JSON.parse(process.argv[2] ?? "{}") as BulkClientSettings;
-const credential = { getToken: async () => ({ token: benchToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-const pc = createPartnerCenterClient({ credential, baseUrl: settings.url });
+const pc = createPartnerCenterClient({ credential: staticCredential(benchToken), baseUrl: settings.url });
 const perCustomer = new Array<number>(settings.customers).fill(0);
 
 // Users spread over the customers at random (seeded), as a partner's export would list them.

@@ -154,14 +154,3 @@ export function machine(): string {
   const cpu = cpus();
   return `Node ${process.version} on ${process.platform}/${process.arch}, ${cpu.length} CPUs (${cpu[0]?.model.trim() ?? "unknown"}), ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
-
-/** A small seeded PRNG (mulberry32): the same items in the same order on every run. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

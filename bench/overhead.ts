@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import createClient from "openapi-fetch";
 import type { paths } from "../generated/partner-center.js";
 import { CLIENT_NAME, CLIENT_VERSION } from "../src/version.js";
+import { staticCredential } from "../test/helpers.js";
 import { benchIds, benchToken, fmt, licenseChange, loadLibrary, median, quick, startServer, table } from "./lib.js";
 
 const { createPartnerCenterClient } = await loadLibrary();
@@ -38,8 +39,7 @@ function variants(baseUrl: string): Variant[] {
   const licenseUrl = `${baseUrl}/customers/${customerId}/users/${encodeURIComponent(userId)}/licenseupdates`;
   const raw = createClient<paths>({ baseUrl });
   // A credential that already holds its token: the provider's cache answers every call.
-  const credential = { getToken: async () => ({ token: benchToken, expiresOnTimestamp: Date.now() + 3_600_000 }) };
-  const pc = createPartnerCenterClient({ credential, baseUrl });
+  const pc = createPartnerCenterClient({ credential: staticCredential(benchToken), baseUrl });
   return [
     {
       name: "raw fetch",

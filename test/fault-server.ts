@@ -85,7 +85,7 @@ const plans = [
 ];
 
 /** The subscription as the server holds it at the start, etag "etag-1": what `subscriptions.update` writes back. */
-export const initialSubscription = {
+const initialSubscription = {
   id: ids.subscriptionId,
   offerId: "91fd106f-4b2c-4938-95ac-f54f74e9a239",
   friendlyName: "Office 365 E3",
@@ -96,7 +96,7 @@ export const initialSubscription = {
 };
 
 /** An upgrade as `upgrades.list` answers it: what `upgrades.perform` sends back. */
-export const eligibleUpgrade = {
+const eligibleUpgrade = {
   targetOffer: { id: "796B6B5F-613C-4E24-A17C-EBA730D49C02", name: "Microsoft 365 E3" },
   upgradeType: "upgrade_only",
   isEligible: true,

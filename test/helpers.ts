@@ -1,15 +1,46 @@
+import { readFileSync } from "node:fs";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
+import YAML from "yaml";
 
-/** A credential that always hands out the same token, for tests that do not exercise auth. */
-export function staticCredential(token = "test-token", expiresInMs = 3_600_000): TokenCredential & { calls: number } {
+/**
+ * A credential that always hands out the same token, for tests that do not exercise auth; `delayMs` makes each
+ * request for a token take that long. `calls` counts the requests.
+ */
+export function staticCredential(token = "test-token", expiresInMs = 3_600_000, delayMs = 0): TokenCredential & { calls: number } {
   const credential = {
     calls: 0,
     async getToken(): Promise<AccessToken> {
       credential.calls += 1;
+      if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
       return { token, expiresOnTimestamp: Date.now() + expiresInMs };
     },
   };
   return credential;
+}
+
+/** mulberry32: a small seeded generator, so that a run draws the same numbers every time. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = Math.imul(state ^ (state >>> 15), 1 | state);
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+let specExamples: Record<string, { value: unknown }> | undefined;
+
+/** A fresh copy of a named example of the spec (components/examples); the spec is read on first use. */
+export function specExample<T = Record<string, unknown>>(name: string): T {
+  specExamples ??= (
+    YAML.parse(readFileSync(new URL("../openapi/partner-center.yaml", import.meta.url), "utf8")) as {
+      components: { examples: Record<string, { value: unknown }> };
+    }
+  ).components.examples;
+  const found = specExamples[name];
+  if (found === undefined) throw new Error(`the spec has no example ${name}`);
+  return structuredClone(found.value) as T;
 }
 
 /** Ids used across the tests; the GUIDs are the ones the spec's examples use. */

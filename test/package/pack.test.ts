@@ -8,10 +8,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
+import { ids } from "../helpers.js";
 
 const run = promisify(execFile);
 const npm = process.platform === "win32" ? "npm.cmd" : "npm";
-const customerId = "0c39d6d5-c70d-4c55-bc02-f620844f3fd1";
+const { customerId } = ids;
 
 let workDir = "";
 let project = "";

@@ -3,11 +3,10 @@
  * requests fail with 503 every call still finishes, keeping one MS-RequestId across its attempts, with each
  * write applied once.
  */
-import { setTimeout as delay } from "node:timers/promises";
-import type { AccessToken } from "@azure/core-auth";
 import { afterAll, afterEach, beforeEach, expect, test } from "vitest";
 import { getResponseMeta } from "../../src/index.js";
 import { clientOf, type FaultServer, faults, publicMethods, startFaultServer } from "../fault-server.js";
+import { seededRandom, staticCredential } from "../helpers.js";
 
 const callCount = 1000;
 const failureRate = 0.2;
@@ -30,34 +29,10 @@ afterAll(() => {
   );
 });
 
-/** mulberry32: a small seeded generator, so the run fails the same share of requests every time. */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), 1 | state);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-/** A credential with no token yet that takes 20 ms to produce one, counting how often it is asked. */
-function slowCredential() {
-  const credential = {
-    calls: 0,
-    async getToken(): Promise<AccessToken> {
-      credential.calls += 1;
-      await delay(20);
-      return { token: "slow-token", expiresOnTimestamp: Date.now() + 3_600_000 };
-    },
-  };
-  return credential;
-}
-
 test(
   "asks a slow credential once for a thousand concurrent calls that all need a token",
   async () => {
-    const credential = slowCredential();
+    const credential = staticCredential("slow-token", 3_600_000, 20);
     const pc = clientOf(server, { credential });
     // Every method that does not contend for one subscription's etag, in turn.
     const methods = publicMethods.filter((method) => method.target !== "updateSubscription");

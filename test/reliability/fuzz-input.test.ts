@@ -5,12 +5,10 @@
  * whose path is the operation's template with every segment percent-encoded, on the base URL's origin, with
  * exactly the expected headers and nothing injected, or in an InvalidInputError with nothing sent.
  */
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import YAML from "yaml";
 import { createPartnerCenterClient, GLOBAL_BASE_URL, InvalidInputError, type PartnerCenterClient } from "../../src/index.js";
-import { ids, jsonResponse, staticCredential } from "../helpers.js";
+import { ids, jsonResponse, specExample, staticCredential } from "../helpers.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // What a request must look like
@@ -123,30 +121,19 @@ function checkRequest(sent: Sent, expected: ExpectedRequest, context: ClientCont
 // The injected fetch: records every request and answers the operation's spec example
 // ---------------------------------------------------------------------------------------------------------
 
-const spec = YAML.parse(readFileSync(new URL("../../openapi/partner-center.yaml", import.meta.url), "utf8")) as {
-  components: { examples: Record<string, { value: unknown }> };
-};
-
-/** A fresh copy of a named example of the spec (components/examples). */
-function example<T = Record<string, unknown>>(name: string): T {
-  const found = spec.components.examples[name];
-  if (found === undefined) throw new Error(`the spec has no example ${name}`);
-  return structuredClone(found.value) as T;
-}
-
-const readSubscription = example("SubscriptionWithEtag");
+const readSubscription = specExample("SubscriptionWithEtag");
 const readEtag = (readSubscription.attributes as { etag: string }).etag;
-const listedUpgrade = example<{ items: Array<Record<string, unknown>> }>("UpgradeCollection").items[0]!;
+const listedUpgrade = specExample<{ items: Array<Record<string, unknown>> }>("UpgradeCollection").items[0]!;
 
 /** A valid answer for the operation a request is for, as the service documents it. */
 function answer(method: string, pathname: string): Response {
-  if (method === "GET" && pathname.endsWith("/subscribedskus")) return jsonResponse(200, example("SubscribedSkuCollection"));
-  if (method === "GET" && pathname.endsWith("/licenses")) return jsonResponse(200, example("LicenseCollection"));
-  if (method === "POST" && pathname.endsWith("/licenseupdates")) return jsonResponse(201, example("LicenseUpdateCreated"));
-  if (method === "GET" && pathname.endsWith("/upgrades")) return jsonResponse(200, example("UpgradeCollection"));
-  if (method === "POST" && pathname.endsWith("/upgrades")) return jsonResponse(200, example("UpgradeResultSuccess"));
-  if (method === "GET" && /\/subscriptions\/[^/]+$/.test(pathname)) return jsonResponse(200, example("SubscriptionWithEtag"));
-  if (method === "PATCH" && /\/subscriptions\/[^/]+$/.test(pathname)) return jsonResponse(200, example("SubscriptionPatched"));
+  if (method === "GET" && pathname.endsWith("/subscribedskus")) return jsonResponse(200, specExample("SubscribedSkuCollection"));
+  if (method === "GET" && pathname.endsWith("/licenses")) return jsonResponse(200, specExample("LicenseCollection"));
+  if (method === "POST" && pathname.endsWith("/licenseupdates")) return jsonResponse(201, specExample("LicenseUpdateCreated"));
+  if (method === "GET" && pathname.endsWith("/upgrades")) return jsonResponse(200, specExample("UpgradeCollection"));
+  if (method === "POST" && pathname.endsWith("/upgrades")) return jsonResponse(200, specExample("UpgradeResultSuccess"));
+  if (method === "GET" && /\/subscriptions\/[^/]+$/.test(pathname)) return jsonResponse(200, specExample("SubscriptionWithEtag"));
+  if (method === "PATCH" && /\/subscriptions\/[^/]+$/.test(pathname)) return jsonResponse(200, specExample("SubscriptionPatched"));
   return jsonResponse(404, { code: 0, description: `the fuzz server knows no ${method} ${pathname}` });
 }
 
@@ -864,8 +851,6 @@ const methods: MethodCase[] = [
 
 // createPartnerCenterClient: the options are fuzzed, then one call shows what the client sends.
 
-// A base URL ending in a control character is pinned under "known bugs" below; none is generated here.
-const knownBaseUrlBug = (value: string) => /[\u0000-\u001f]$/.test(value);
 const GOOD_BASE_URLS = [
   GLOBAL_BASE_URL,
   `${GLOBAL_BASE_URL}/`,
@@ -924,12 +909,10 @@ const baseUrlField = optionalField(
     },
     invalid(fc.constantFrom(...BAD_BASE_URLS)),
     either(
-      fc
-        .oneof(
-          nastyString,
-          nastyString.map((path) => `https://h.example/${path}`),
-        )
-        .filter((value) => !knownBaseUrlBug(value)),
+      fc.oneof(
+        nastyString,
+        nastyString.map((path) => `https://h.example/${path}`),
+      ),
     ),
     invalid(wrongType),
   ),
@@ -1046,7 +1029,7 @@ methods.push({
 
 /** Cases per method: 12 methods x 900 = 10,800 generated cases. */
 const RUNS_PER_METHOD = 900;
-const stats = { cases: 0, sent: 0, refused: 0, other: 0, methods: new Set<string>() };
+const stats = { cases: 0, sentCases: 0, sent: 0, refused: 0, other: 0, methods: new Set<string>() };
 const perMethod = new Map<string, { sent: number; refused: number }>();
 const unhandled: unknown[] = [];
 const onUnhandled = (reason: unknown) => unhandled.push(reason);
@@ -1087,6 +1070,7 @@ async function runCase(subject: MethodCase, args: Arg[]): Promise<void> {
   expect(requests.map((request) => request.method)).toEqual(expected.map((request) => request.method));
   requests.forEach((request, index) => checkRequest(request, expected[index]!, context));
   stats.sent += requests.length;
+  stats.sentCases += 1;
   counts.sent += 1;
 }
 
@@ -1097,7 +1081,7 @@ beforeAll(() => {
 afterAll(() => {
   process.off("unhandledRejection", onUnhandled);
   console.log(
-    `input fuzzing: ${stats.cases} cases across ${stats.methods.size} methods, ${stats.sent} requests sent, ${stats.refused} refused before sending, ${stats.other} other errors`,
+    `input fuzzing: ${stats.cases} cases across ${stats.methods.size} methods, ${stats.sentCases} sent (${stats.sent} requests), ${stats.refused} refused before sending, ${stats.other} other errors`,
   );
 });
 

@@ -7,10 +7,8 @@
  * a TypeError, SyntaxError, RangeError, zod error or unhandled rejection. Whatever the answers say, no request
  * leaves the base URL and no header carries what an HTTP stack cannot send.
  */
-import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import YAML from "yaml";
 import {
   createPartnerCenterClient,
   GLOBAL_BASE_URL,
@@ -22,22 +20,11 @@ import {
   UpgradeRejectedError,
   type ValidationMode,
 } from "../../src/index.js";
-import { ids, staticCredential } from "../helpers.js";
+import { ids, specExample, staticCredential } from "../helpers.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // The spec's examples, the bodies the mutations start from
 // ---------------------------------------------------------------------------------------------------------
-
-const spec = YAML.parse(readFileSync(new URL("../../openapi/partner-center.yaml", import.meta.url), "utf8")) as {
-  components: { examples: Record<string, { value: unknown }> };
-};
-
-/** A fresh copy of a named example of the spec (components/examples). */
-function example(name: string): unknown {
-  const found = spec.components.examples[name];
-  if (found === undefined) throw new Error(`the spec has no example ${name}`);
-  return structuredClone(found.value);
-}
 
 // ---------------------------------------------------------------------------------------------------------
 // Generated answers
@@ -224,8 +211,6 @@ const NEXT_URIS = [
   "#x",
   "\\evil.example\\v1",
 ];
-// Continuation tokens with other controls or characters beyond U+00FF are pinned under "known bugs" below.
-const knownTokenBug = (token: string) => /[^\t\r\n\0\x20-\x7e\x80-\xff]/.test(token);
 const TOKENS = ["c2Vlaz0y", "", " spaced ", "\r\nX-Injected: 1", "a\u0000b", "a\rb", "ü", "x".repeat(10_000)];
 const paged = fc.record({
   uri: fc.oneof(
@@ -235,7 +220,7 @@ const paged = fc.record({
   ),
   token: fc.oneof(
     { weight: 4, arbitrary: fc.constantFrom(...TOKENS) },
-    fc.string({ unit: "binary", maxLength: 10 }).filter((token) => !knownTokenBug(token)),
+    fc.string({ unit: "binary", maxLength: 10 }),
     fc.constantFrom<unknown>(undefined, null, 7),
   ),
   mutations: fc.array(mutation, { maxLength: 1 }),
@@ -452,8 +437,8 @@ function isPristine(spec: AnswerSpec): boolean {
 // The operations
 // ---------------------------------------------------------------------------------------------------------
 
-const subscription = example("SubscriptionWithEtag") as Subscription;
-const upgrade = (example("UpgradeCollection") as { items: Upgrade[] }).items[0]!;
+const subscription = specExample("SubscriptionWithEtag") as Subscription;
+const upgrade = (specExample("UpgradeCollection") as { items: Upgrade[] }).items[0]!;
 
 interface Operation {
   name: string;
@@ -554,7 +539,7 @@ async function scriptedFetch(request: Request): Promise<Response> {
   for (const [name, value] of request.headers) if (!HEADER_VALUE.test(value)) strayed.push(`${name}: ${JSON.stringify(value)}`);
   const pathname = new URL(request.url).pathname;
   const names = operation!.examples(request.method, pathname);
-  return toResponse(spec, example(names[spec.exampleIndex % names.length]!));
+  return toResponse(spec, specExample(names[spec.exampleIndex % names.length]!));
 }
 
 const clients: Record<Exclude<ValidationMode, "off">, PartnerCenterClient> = {

@@ -232,6 +232,11 @@ function echoed(request: IncomingMessage): { header: string; token: string } {
   return { header, token: header.replace(/^Bearer\s+/i, "") };
 }
 
+/** An answer of `status` with a ServiceFault that echoes the Authorization header (see echoFault). */
+function echoing(status: number, code: number | undefined, words: string) {
+  return (request: IncomingMessage, response: ServerResponse) => json(response, status, echoFault(request, code, words));
+}
+
 /** A ServiceFault whose description, data and source echo the Authorization header and the bare token. */
 function echoFault(request: IncomingMessage, code: number | undefined, words: string) {
   const { header, token } = echoed(request);
@@ -331,8 +336,7 @@ describe("every ServiceError status keeps the canaries out while the service ech
       name: "400 (BadRequestError)",
       type: BadRequestError,
       call: (pc: PartnerCenterClient) => pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId }] }),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 400, echoFault(request, 400017, "The request is invalid.")),
+      answer: echoing(400, 400017, "The request is invalid."),
       check: (error: unknown) =>
         // The service's words stay; only the credential goes.
         expect((error as BadRequestError).description).toBe(
@@ -343,62 +347,56 @@ describe("every ServiceError status keeps the canaries out while the service ech
       name: "400 code 60012 (LicenseQuotaExceededError)",
       type: LicenseQuotaExceededError,
       call: (pc: PartnerCenterClient) => pc.licenses.assign(customerId, userId, skuId),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 400, echoFault(request, 60012, "No licenses available for SKU.")),
+      answer: echoing(400, 60012, "No licenses available for SKU."),
     },
     {
       name: "400 code 900316 (PartnerTokenNotAllowedError)",
       type: PartnerTokenNotAllowedError,
       call: (pc: PartnerCenterClient) => pc.licenses.listSubscribedSkus(customerId),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 400, echoFault(request, 900316, "Partner tokens are not allowed.")),
+      answer: echoing(400, 900316, "Partner tokens are not allowed."),
     },
     {
       name: "400 code 2055 (StaleEtagError)",
       type: StaleEtagError,
       call: (pc: PartnerCenterClient) => pc.subscriptions.update(customerId, subscription),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 400, echoFault(request, 2055, "The etag is stale.")),
+      answer: echoing(400, 2055, "The etag is stale."),
     },
     {
       name: "401 twice, after one token refresh (UnauthorizedError)",
       type: UnauthorizedError,
       call: (pc: PartnerCenterClient) => pc.subscriptions.get(customerId, subscriptionId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 401, echoFault(request, 401, "Token expired.")),
+      answer: echoing(401, 401, "Token expired."),
       attempts: 2,
     },
     {
       name: "403 code 900309 (ConditionalAccessBlockedError)",
       type: ConditionalAccessBlockedError,
       call: (pc: PartnerCenterClient) => pc.licenses.listAssigned(customerId, userId),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 403, echoFault(request, 900309, "Blocked by Conditional Access.")),
+      answer: echoing(403, 900309, "Blocked by Conditional Access."),
     },
     {
       name: "403 (ForbiddenError)",
       type: ForbiddenError,
       call: (pc: PartnerCenterClient) => pc.upgrades.list(customerId, subscriptionId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 403, echoFault(request, 1000, "Forbidden.")),
+      answer: echoing(403, 1000, "Forbidden."),
     },
     {
       name: "404 (NotFoundError)",
       type: NotFoundError,
       call: (pc: PartnerCenterClient) => pc.subscriptions.get(customerId, subscriptionId),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 404, echoFault(request, 800002, "Subscription not found.")),
+      answer: echoing(404, 800002, "Subscription not found."),
     },
     {
       name: "409 (ConflictError)",
       type: ConflictError,
       call: (pc: PartnerCenterClient) => pc.upgrades.perform(customerId, subscriptionId, upgrade),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 409, echoFault(request, 800060, "Operation in progress.")),
+      answer: echoing(409, 800060, "Operation in progress."),
     },
     {
       name: "412 (StaleEtagError)",
       type: StaleEtagError,
       call: (pc: PartnerCenterClient) => pc.subscriptions.update(customerId, subscription),
-      answer: (request: IncomingMessage, response: ServerResponse) =>
-        json(response, 412, echoFault(request, undefined, "Precondition failed.")),
+      answer: echoing(412, undefined, "Precondition failed."),
     },
     {
       name: "429 with a Retry-After longer than allowed (TooManyRequestsError)",
@@ -417,7 +415,7 @@ describe("every ServiceError status keeps the canaries out while the service ech
       name: "500 after a retry (ServerError)",
       type: ServerError,
       call: (pc: PartnerCenterClient) => pc.licenses.remove(customerId, userId, skuId),
-      answer: (request: IncomingMessage, response: ServerResponse) => json(response, 500, echoFault(request, 800003, "Try again later.")),
+      answer: echoing(500, 800003, "Try again later."),
       attempts: 2,
     },
     {
