@@ -27,7 +27,7 @@ export class PartnerCenterError extends Error {
   }
 }
 
-function idsSuffix({ requestId, correlationId }: RequestIds): string {
+export function idsSuffix({ requestId, correlationId }: RequestIds): string {
   const parts = [requestId && `MS-RequestId ${requestId}`, correlationId && `MS-CorrelationId ${correlationId}`];
   const present = parts.filter(Boolean);
   return present.length > 0 ? ` [${present.join(", ")}]` : "";

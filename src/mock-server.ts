@@ -21,7 +21,8 @@ export interface MockServer {
 const SPEC_FILE = join("openapi", "partner-center.yaml");
 
 /** The spec shipped with the package: found by walking up from this file, which runs from src/ and from dist/src/. */
-export function defaultSpecPath(from: string = fileURLToPath(import.meta.url)): string {
+function defaultSpecPath(): string {
+  const from = fileURLToPath(import.meta.url);
   for (let dir = dirname(from); ; dir = dirname(dir)) {
     const candidate = join(dir, SPEC_FILE);
     if (existsSync(candidate)) return candidate;

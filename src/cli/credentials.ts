@@ -1,10 +1,11 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/core-auth";
 import { RefreshTokenCredential } from "../auth.js";
 import { InvalidInputError } from "../errors.js";
+import { writeFileAtomic } from "./files.js";
 
 /** The environment variables of the App+User (secure application model) settings. */
-export const REFRESH_TOKEN_VARIABLES = [
+const REFRESH_TOKEN_VARIABLES = [
   "PARTNER_CENTER_REFRESH_TOKEN",
   "PARTNER_CENTER_CLIENT_ID",
   "PARTNER_CENTER_CLIENT_SECRET",
@@ -59,7 +60,5 @@ async function readSaved(file: string): Promise<string | undefined> {
 // Written to a private file first and renamed, so a crash never leaves half a token and no one else can read it.
 /** Saves a rotated refresh token where the next run reads it. */
 export async function saveToken(file: string, token: string): Promise<void> {
-  const temporary = `${file}.${process.pid}.tmp`;
-  await writeFile(temporary, `${token}\n`, { mode: 0o600 });
-  await rename(temporary, file);
+  await writeFileAtomic(file, `${token}\n`, 0o600);
 }

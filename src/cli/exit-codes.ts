@@ -4,8 +4,12 @@ import { isPartnerCenterError, isServiceError } from "../errors.js";
 export const EXIT_BULK_FAILURES = 1;
 /** Exit code of a usage error (unknown option, missing argument) and of InvalidInputError. */
 export const EXIT_USAGE = 2;
+/** Exit code of a service answer with an unexpected status (ServiceError and kin without a code of their own). */
+export const EXIT_SERVICE = 9;
 /** Exit code of a failure that is not one of the library's errors: a bug to report. */
 export const EXIT_UNEXPECTED = 70;
+/** Exit code of a run stopped by Ctrl-C (AbortedError). */
+export const EXIT_INTERRUPTED = 130;
 
 /** Each error class's exit code, most specific first; the help epilogue is printed from this table. */
 export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[]; meaning: string }> = [
@@ -18,7 +22,7 @@ export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[
   { code: 6, classes: ["NotFoundError"], meaning: "HTTP 404: no such customer, user or subscription" },
   { code: 7, classes: ["ConflictError", "StaleEtagError"], meaning: "HTTP 409/412, code 2055: changed or busy; try again" },
   { code: 8, classes: ["TooManyRequestsError"], meaning: "HTTP 429: throttled after every retry" },
-  { code: 9, classes: ["ServerError", "ServiceError"], meaning: "HTTP 5xx or another unexpected status" },
+  { code: EXIT_SERVICE, classes: ["ServerError", "ServiceError"], meaning: "HTTP 5xx or another unexpected status" },
   { code: 10, classes: ["NetworkError", "TimeoutError"], meaning: "no answer: connection failed or timed out" },
   { code: 11, classes: ["UnexpectedResponseError"], meaning: "an answer not shaped as documented" },
   { code: 12, classes: ["LicenseQuotaExceededError"], meaning: "code 60012: no licenses of the SKU left" },
@@ -27,7 +31,7 @@ export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[
   { code: 15, classes: ["BadRequestError"], meaning: "HTTP 400: the service refused the input" },
   { code: 16, classes: ["UpgradeRejectedError"], meaning: "the upgrade was refused (upgradeErrors)" },
   { code: EXIT_UNEXPECTED, classes: [], meaning: "an unexpected failure: please report it" },
-  { code: 130, classes: ["AbortedError"], meaning: "interrupted (Ctrl-C)" },
+  { code: EXIT_INTERRUPTED, classes: ["AbortedError"], meaning: "interrupted (Ctrl-C)" },
 ];
 
 const byClass = new Map(EXIT_CODES.flatMap((entry) => entry.classes.map((name) => [name, entry.code] as const)));
@@ -35,7 +39,7 @@ const byClass = new Map(EXIT_CODES.flatMap((entry) => entry.classes.map((name) =
 /** The exit code for an error: by class name (works across copies of the package), else by kind. */
 export function exitCodeOf(error: unknown): number {
   if (!isPartnerCenterError(error)) return EXIT_UNEXPECTED;
-  return byClass.get(error.name) ?? (isServiceError(error) ? 9 : EXIT_UNEXPECTED);
+  return byClass.get(error.name) ?? (isServiceError(error) ? EXIT_SERVICE : EXIT_UNEXPECTED);
 }
 
 /** The exit-code table as plain text, for the help epilogue. */

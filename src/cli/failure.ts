@@ -1,4 +1,4 @@
-import { isPartnerCenterError, isServiceError } from "../errors.js";
+import { idsSuffix, isPartnerCenterError, isServiceError } from "../errors.js";
 import { exitCodeOf } from "./exit-codes.js";
 
 /** How one failure is shown: a one-line message, the ids to quote to support, its exit code and a JSON form. */
@@ -9,12 +9,19 @@ export interface FailureReport {
   json: Record<string, unknown>;
 }
 
-// The library appends the ids to every message; the CLI shows them on their own line (or column) instead.
-const IDS_SUFFIX = / \[MS-(RequestId|CorrelationId) [^\]]*\]$/;
-
-/** An error's message on one line, without the ids the library appends. */
+/** An error's message on one line, without the ids the library appends (the CLI shows them on their own line or column). */
 export function messageLine(error: Error): string {
-  return oneLine(error.message.replace(IDS_SUFFIX, ""));
+  const suffix = isPartnerCenterError(error) ? idsSuffix(error) : "";
+  const message = suffix && error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
+  return oneLine(message);
+}
+
+// Failures raised before any call reached the service: bad arguments or input, or no token to send with.
+const NOT_SENT: ReadonlySet<string> = new Set(["InvalidInputError", "AuthenticationError"]);
+
+/** Whether a failure came after a call was sent, so that it has ids worth quoting. By class name, as exitCodeOf. */
+export function wasSent(error: unknown): boolean {
+  return !NOT_SENT.has(String((error as { name?: unknown } | null)?.name));
 }
 
 const oneLine = (text: string) => text.replace(/\s+/g, " ").trim();

@@ -1,12 +1,10 @@
 import { CommanderError } from "commander";
 import type { Cli } from "./context.js";
 import { EXIT_USAGE } from "./exit-codes.js";
-import { describeFailure } from "./failure.js";
+import { describeFailure, wasSent } from "./failure.js";
 import { type CliIo, processIo } from "./io.js";
 import { createProgram } from "./program.js";
 import { createSession } from "./session.js";
-
-const NOT_SENT = new Set(["InvalidInputError", "AuthenticationError"]);
 
 /**
  * Runs the CLI on `argv` (the arguments after the program name) and resolves with the exit code. Never exits
@@ -24,8 +22,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     // Commander has already printed its message (or the help); only the exit code is left to choose.
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     // Only a call that reached for the service has ids worth quoting: not bad arguments, not a missing token.
-    const sent = !NOT_SENT.has(String((error as { name?: unknown } | null)?.name));
-    const failure = describeFailure(error, sent ? { correlationId: cli.session.correlationId } : {});
+    const failure = describeFailure(error, wasSent(error) ? { correlationId: cli.session.correlationId } : {});
     io.stderr.write(`error: ${failure.line}\n${failure.support ? `${failure.support}\n` : ""}`);
     if (program.opts().json) io.stdout.write(`${JSON.stringify(failure.json)}\n`);
     return failure.exitCode;

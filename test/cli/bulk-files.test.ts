@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { autoRenewJob, licenseJob } from "../../src/cli/bulk/jobs.js";
 import { carriedOutcome, failedOutcome, okOutcome, reportTable, shouldRun } from "../../src/cli/bulk/report.js";
 import { readTable, type Table, writeTable } from "../../src/cli/bulk/table-file.js";
-import { InvalidInputError, LicenseQuotaExceededError, NetworkError } from "../../src/errors.js";
+import { AuthenticationError, InvalidInputError, LicenseQuotaExceededError, NetworkError } from "../../src/errors.js";
 import { attachResponseMeta } from "../../src/response.js";
 
 // The CSV/JSON and report logic of the bulk commands, without a CLI or a mock around it.
@@ -110,6 +110,12 @@ describe("report rows", () => {
       requestId: "",
       correlationId: "",
       message: "row 2 was not sent: action must be assign or remove",
+    });
+    // No token, so the call never left: the id it would have been sent with was never seen by the service.
+    expect(failedOutcome(new AuthenticationError("no token"), sent)).toMatchObject({
+      errorClass: "AuthenticationError",
+      requestId: "",
+      correlationId: "",
     });
   });
 

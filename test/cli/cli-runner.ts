@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { runCli } from "../../src/cli/run.js";
+import { ids as shared } from "../helpers.js";
 
 /** What one run printed and how it exited. */
 export interface CliRun {
@@ -88,12 +89,12 @@ export const CHILD_TIMEOUT_MS = 30_000;
 /** Both runners, for `describe.each`. */
 export const runners: readonly CliRunner[] = [binary, inProcess];
 
-/** Ids of the spec's examples, which the mock answers for. */
+/** Ids of the spec's examples, which the mock answers for: the shared ones (the user by name), and the CLI's own. */
 export const ids = {
-  customerId: "0c39d6d5-c70d-4c55-bc02-f620844f3fd1",
-  userId: "adele.vance@contoso.onmicrosoft.com",
-  subscriptionId: "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e",
-  skuId: "f8a1db68-be16-40ed-86d5-cb42ce701560",
+  customerId: shared.customerId,
+  userId: shared.userPrincipalName,
+  subscriptionId: shared.subscriptionId,
+  skuId: shared.skuId,
   planId: "efb87545-963c-4e0d-99df-69c6916d9eb0",
   upgradeOfferId: "796B6B5F-613C-4E24-A17C-EBA730D49C02",
 } as const;

@@ -29,7 +29,7 @@ const pages: ReadonlyArray<{ command: string; mentions: readonly string[] }> = [
   { command: "licenses bulk", mentions: ["<file>", "--report", "--only-failed", "customerId,userId,action"] },
   { command: "subscription", mentions: ["show", "auto-renew", "bulk-auto-renew"] },
   { command: "subscription show", mentions: ["<customerId>", "<subscriptionId>"] },
-  { command: "subscription auto-renew", mentions: ["<customerId>", "<subscriptionId>", "<state>", "on", "off"] },
+  { command: "subscription auto-renew", mentions: ["<customerId>", "<subscriptionId>", "<state>", '(choices: "on", "off")'] },
   { command: "subscription bulk-auto-renew", mentions: ["<file>", "--report", "--only-failed", "customerId,subscriptionId,enabled"] },
   { command: "upgrades", mentions: ["list", "perform"] },
   { command: "upgrades list", mentions: ["<customerId>", "<subscriptionId>"] },

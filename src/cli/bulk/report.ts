@@ -1,7 +1,7 @@
 import { isServiceError, type PartnerCenterError } from "../../errors.js";
 import { getResponseMeta } from "../../response.js";
 import { guid } from "../../validation.js";
-import { messageLine } from "../failure.js";
+import { messageLine, wasSent } from "../failure.js";
 import type { Table } from "./table-file.js";
 
 /** Columns a report adds after the input's own; a report read back as input has them already. */
@@ -29,13 +29,12 @@ export function okOutcome(value: unknown, sent: SentIds = {}): Outcome {
   };
 }
 
-/** Outcome of a row that failed, refused before sending (no ids: nothing reached the service) or by the service. */
+/** Outcome of a row that failed, before sending (no ids: nothing reached the service) or after. */
 export function failedOutcome(error: PartnerCenterError, sent: SentIds = {}): Outcome {
   const code = isServiceError(error) && error.code !== undefined ? String(error.code) : "";
-  const ids =
-    error.name === "InvalidInputError"
-      ? {}
-      : { requestId: sent.requestId ?? error.requestId, correlationId: sent.correlationId ?? error.correlationId };
+  const ids = wasSent(error)
+    ? { requestId: sent.requestId ?? error.requestId, correlationId: sent.correlationId ?? error.correlationId }
+    : {};
   return {
     status: "failed",
     errorClass: error.name,

@@ -92,9 +92,9 @@ async function send<Item>(
   context: BulkContext,
 ): Promise<void> {
   const { options } = context;
-  const pc = await context.pc();
-  // The library's bulk runner listens for the abort event, which a signal aborted already never fires again.
+  // Stopped before it began: nothing to send, and no client is built.
   if (options.signal?.aborted) return;
+  const pc = await context.pc();
   const progress = createProgress(context.io, job.name, toSend.length);
   const counts = { finished: 0, failed: 0, throttled: 0 };
   try {

@@ -1,8 +1,9 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
 import { InvalidInputError } from "../../errors.js";
+import { writeFileAtomic } from "../files.js";
 
 /** The rows of a CSV or JSON file as text cells by column name, with the columns in file order. */
 export interface Table {
@@ -11,7 +12,7 @@ export interface Table {
 }
 
 /** True when a path names a JSON file (by extension); anything else is CSV. */
-export const isJsonPath = (path: string): boolean => extname(path).toLowerCase() === ".json";
+const isJsonPath = (path: string): boolean => extname(path).toLowerCase() === ".json";
 
 /**
  * Reads a CSV (header line first) or a JSON array of objects. Column names matching one of `known` in any
@@ -72,7 +73,5 @@ export async function writeTable(path: string, table: Table): Promise<void> {
         2,
       )}\n`
     : stringify(table.rows, { header: true, columns: table.columns });
-  const temporary = `${path}.${process.pid}.tmp`;
-  await writeFile(temporary, text);
-  await rename(temporary, path);
+  await writeFileAtomic(path, text);
 }

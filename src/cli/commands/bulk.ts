@@ -1,8 +1,9 @@
 import type { Command } from "commander";
 import type { BulkJob } from "../bulk/jobs.js";
-import { type BulkSummary, runBulkFile } from "../bulk/run.js";
+import { type BulkCommandOptions, type BulkSummary, runBulkFile } from "../bulk/run.js";
 import { begin, type Cli } from "../context.js";
-import { EXIT_BULK_FAILURES } from "../exit-codes.js";
+import { EXIT_BULK_FAILURES, EXIT_INTERRUPTED } from "../exit-codes.js";
+import { printResult } from "../output.js";
 import { wholeNumber } from "./arguments.js";
 
 /** What a bulk command is called, what it runs, and an example input for its help. */
@@ -13,12 +14,7 @@ export interface BulkCommandSpec<Item> {
   example: string;
 }
 
-interface BulkFlags {
-  report?: string;
-  onlyFailed?: boolean;
-  concurrency?: number;
-  perCustomerConcurrency?: number;
-}
+type BulkFlags = Omit<BulkCommandOptions, "signal">;
 
 // Enough failures to see the pattern; the report holds them all.
 const FAILURES_SHOWN = 20;
@@ -55,10 +51,8 @@ export function registerBulkCommand<Item>(parent: Command, cli: Cli, spec: BulkC
           io: cli.io,
           options: { ...flags, signal: controller.signal },
         });
-        cli.io.stdout.write(
-          options.json ? `${JSON.stringify(summaryJson(file, flags.report, summary), null, 2)}\n` : summaryText(path, file, flags, summary),
-        );
-        cli.exitCode = summary.interrupted ? 130 : summary.failed > 0 ? EXIT_BULK_FAILURES : 0;
+        printResult(cli.io, options.json, summaryJson(file, flags.report, summary), () => summaryText(path, file, flags, summary));
+        cli.exitCode = summary.interrupted ? EXIT_INTERRUPTED : summary.failed > 0 ? EXIT_BULK_FAILURES : 0;
       } finally {
         process.removeListener("SIGINT", interrupt);
       }
@@ -93,5 +87,5 @@ function summaryText(path: string, file: string, { report, onlyFailed }: BulkFla
   if (summary.interrupted) lines.push("Interrupted: rows not yet sent are marked failed (AbortedError).");
   if (report) lines.push(`Report: ${report}`);
   if (report && failed.length > 0) lines.push(`Re-run the failed rows: partner-center ${path} ${report} --only-failed --report ${report}`);
-  return `${lines.join("\n")}\n`;
+  return lines.join("\n");
 }
