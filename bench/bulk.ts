@@ -4,7 +4,7 @@
  * from 429s. The server applies each write once per MS-RequestId and records which items it applied; the client
  * records each item's outcome; together they give duplicates and lost items.
  */
-import type { BulkClientReport } from "./bulk-client.js";
+import type { BulkClientReport, BulkClientSettings } from "./bulk-client.js";
 import { fmt, forkScript, nextMessage, quick, startServer, stop, table } from "./lib.js";
 import type { ServerSettings, ThrottledStats } from "./server.js";
 
@@ -14,10 +14,10 @@ import type { ServerSettings, ThrottledStats } from "./server.js";
  * sets the pace, and a customer whose items bunch up meets its own (both bind at times). The busiest customer
  * of a run gets ~15 % more than the average 8/s, still under 12/s.
  */
-export const limits = { partner: { perSecond: 400, burst: 40 }, customer: { perSecond: 12, burst: 3 } } as const;
+const limits = { partner: { perSecond: 400, burst: 40 }, customer: { perSecond: 12, burst: 3 } } as const;
 const customers = 50;
 
-export interface RunSpec {
+interface RunSpec {
   label: string;
   items: number;
   retryAfter: ServerSettings["retryAfter"];
@@ -34,16 +34,18 @@ const runs: RunSpec[] = quick
       { label: "100k (streamed)", items: 100_000, retryAfter: "integer" },
     ];
 
-export interface Measured {
+interface Measured {
   spec: RunSpec;
   report: BulkClientReport;
   stats: ThrottledStats;
 }
 
-export async function measure(spec: RunSpec): Promise<Measured> {
+async function measure(spec: RunSpec): Promise<Measured> {
   const server = await startServer({ mode: "throttled", ...limits, items: spec.items, retryAfter: spec.retryAfter });
   try {
-    const client = forkScript("./bulk-client.ts", [JSON.stringify({ url: server.url, items: spec.items, customers, seed: 5 })]);
+    const client = forkScript("./bulk-client.ts", [
+      JSON.stringify({ url: server.url, items: spec.items, customers, seed: 5 } satisfies BulkClientSettings),
+    ]);
     const report = await nextMessage<BulkClientReport>(client, "report");
     await stop(client);
     return { spec, report, stats: await server.stats<ThrottledStats>() };
@@ -62,7 +64,7 @@ function idealSeconds(items: number, perCustomer: readonly number[]): number {
   return Math.max(partner, busiest);
 }
 
-export function evaluate({ spec, report, stats }: Measured) {
+function evaluate({ spec, report, stats }: Measured) {
   let applied = 0;
   let lost = 0;
   let reportedTwice = 0;

@@ -50,6 +50,9 @@ export const positiveInteger = z
   .int({ error: "must be a whole number" })
   .positive({ error: "must be positive" });
 
+/** The `signal` option of the per-call and the bulk options. */
+export const abortSignal = z.instanceof(AbortSignal, { error: "must be an AbortSignal" });
+
 /**
  * The per-call options every method takes last. Other keys are dropped from the parsed copy rather than
  * kept: methods intersect these with their own options (`.and`), and a key kept as given here but trimmed
@@ -57,7 +60,7 @@ export const positiveInteger = z
  */
 export const callOptions = z
   .object({
-    signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
+    signal: abortSignal.optional(),
     requestId: guid.optional(),
     correlationId: guid.optional(),
   })

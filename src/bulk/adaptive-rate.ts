@@ -3,17 +3,19 @@
  * bucket): a throttle cuts the rate, and successes grow it back along a cubic curve that flattens near the rate
  * that was last throttled and then probes above it.
  *
- * Changes from the AWS algorithm, each measured with the bulk benchmark (bench/bulk.ts):
+ * Changes from the AWS algorithm (with all of them, the bulk benchmark, bench/bulk.ts, gets 97.7 to 99.8 % of its
+ * server's limit: bench/results.md):
  * - The cut starts from the rate of calls the service *accepted* since the last cut, not from what was sent. A
  *   service that limits with a token bucket admits exactly its rate while it is saturated, and its bucket is
  *   empty at both throttles, so what it accepted in between is a direct measure of the limit, its burst left
  *   out: the cut goes to just under it (`beta` 0.97) instead of far below (AWS: 0.7 of what was sent, a sawtooth
- *   that wastes a sixth of the limit and costs a 429 at every tooth).
+ *   that leaves part of the limit unused and costs a 429 at every tooth).
  * - Slow start: until the first throttle the rate grows exponentially (TCP's slow start) instead of being
  *   unbounded (a burst, then a storm of 429s) or following the cubic curve from the initial rate (seconds to
  *   reach a limit of hundreds per second); it grows only while calls wait for it and stays within twice what
  *   the service accepts, so a client slower than the rate does not let it run away.
- * - Throttles of calls sent before a cut, or within 200 ms of it, are the same congestion and cut only once.
+ * - Throttles of calls sent before a cut, or soon after it (200 ms unless the owner says otherwise), are the same
+ *   congestion and cut only once.
  * - The cubic curve is scaled to the throttled rate, so it takes as long to climb back at 400/s as at 4/s (AWS's
  *   absolute scale takes seconds at 4/s and minutes at 400/s).
  * - The bucket holds 100 ms of tokens rather than a second's, so a pause does not end in a burst.
@@ -25,7 +27,10 @@
 
 /** Tuning of an adaptive rate (the bulk options `rate` and `perCustomerRate`). */
 export interface AdaptiveRateOptions {
-  /** Requests per second to start at; default 10 (Infinity: no limit until the first throttle). */
+  /**
+   * Requests per second to start at (Infinity: no limit until the first throttle); default 50. `perCustomerRate`
+   * starts unlimited until its first throttle unless given a rate here.
+   */
   initialPerSecond?: number;
   /** Floor of the rate after throttles; default 0.5 per second. */
   minPerSecond?: number;
@@ -59,11 +64,11 @@ const FIRST_WINDOW_MS = 500;
 /** Fewer successes than this (or over less than MIN_WINDOW_MS) measure nothing. A cut is never deeper than AWS's. */
 const MIN_MEASURED = 10;
 const UNMEASURED_BETA = 0.7;
-/** A later cut measures since the one before, at least this long after it (throttles sooner are the same event). */
+/** A later cut measures since the one before, at least this long after it (by default, throttles sooner are the same event). */
 const MIN_WINDOW_MS = 200;
 
 const DEFAULTS = {
-  initialPerSecond: 10,
+  initialPerSecond: 50,
   minPerSecond: 0.5,
   maxPerSecond: Number.POSITIVE_INFINITY,
   beta: 0.97,
@@ -113,6 +118,9 @@ export class AcceptedMeter {
   }
 }
 
+/** How many tokens a bucket holds at `perSecond`. */
+const capacity = (perSecond: number) => Math.max(1, perSecond * BURST_SECONDS);
+
 /**
  * A token bucket that paces calls at a rate given at each use. It holds 100 ms of tokens rather than a second's
  * (AWS), enough to ride out timer jitter, too few for a burst after a pause.
@@ -120,6 +128,8 @@ export class AcceptedMeter {
 export class Pacer {
   #tokens = 1;
   #lastRefill: number;
+  /** The rate of the last refill ({@link take} and {@link full} go by it). */
+  #perSecond = Number.POSITIVE_INFINITY;
 
   constructor(now: number) {
     this.#lastRefill = now;
@@ -127,33 +137,37 @@ export class Pacer {
 
   /** How many ms until a token will be there at `perSecond` (0: there is one now), without taking it. */
   waitMs(now: number, perSecond: number): number {
+    this.#perSecond = perSecond;
     if (perSecond === Number.POSITIVE_INFINITY) {
       this.#lastRefill = now;
       return 0;
     }
-    const capacity = Math.max(1, perSecond * BURST_SECONDS);
-    this.#tokens = Math.min(capacity, this.#tokens + (Math.max(0, now - this.#lastRefill) / 1000) * perSecond);
+    this.#tokens = Math.min(capacity(perSecond), this.#tokens + (Math.max(0, now - this.#lastRefill) / 1000) * perSecond);
     this.#lastRefill = now;
     return this.#tokens >= 1 ? 0 : Math.ceil(((1 - this.#tokens) / perSecond) * 1000);
+  }
+
+  /** Takes the token that {@link waitMs} just found there (0), at the rate it was asked at. */
+  take(): void {
+    // No limit, no count: tokens taken then would be owed once a limit is set.
+    if (this.#perSecond !== Number.POSITIVE_INFINITY) this.#tokens -= 1;
   }
 
   /** Takes a token if one is there and returns 0, or returns how many ms until one will be. */
   tryAcquire(now: number, perSecond: number): number {
     const waitMs = this.waitMs(now, perSecond);
-    // No limit, no count: tokens taken then would be owed once a limit is set.
-    if (waitMs === 0 && perSecond !== Number.POSITIVE_INFINITY) this.#tokens -= 1;
+    if (waitMs === 0) this.take();
     return waitMs;
   }
 
-  /** Whether the bucket is full: fewer calls went than the rate allowed. */
-  full(now: number, perSecond: number): boolean {
-    this.waitMs(now, perSecond);
-    return perSecond !== Number.POSITIVE_INFINITY && this.#tokens >= Math.max(1, perSecond * BURST_SECONDS);
+  /** Whether the bucket was full at the last {@link waitMs}: fewer calls went than the rate allowed. */
+  get full(): boolean {
+    return this.#perSecond !== Number.POSITIVE_INFINITY && this.#tokens >= capacity(this.#perSecond);
   }
 
   /** Gives back a token taken for a call that was not sent after all. */
   refund(perSecond: number): void {
-    this.#tokens = Math.min(Math.max(1, perSecond * BURST_SECONDS), this.#tokens + 1);
+    this.#tokens = Math.min(capacity(perSecond), this.#tokens + 1);
   }
 
   /** Drops saved-up tokens: after a throttle the service's bucket is empty, and they would go out in a burst it refuses. */
@@ -173,7 +187,10 @@ export class AdaptiveRate {
   /** The accepted rate measured at the last cut: where the cubic curve flattens. */
   #lastMaxRate = 0;
   #lastCut = Number.NEGATIVE_INFINITY;
-  #window = 0;
+  /** Seconds after a cut until the cubic curve is back at the rate throttled. */
+  readonly #window: number;
+  /** Throttles this soon after a cut are the same event as the one that made it. */
+  readonly #sameEventMs: number;
   #holding = false;
   /** When the bucket was last found full, or a token found no call ready: fewer calls went than the rate allowed. */
   #idleAt = Number.NEGATIVE_INFINITY;
@@ -181,9 +198,15 @@ export class AdaptiveRate {
   #waited = false;
   #accepted: AcceptedMeter;
 
-  constructor(now: number, options: AdaptiveRateOptions = {}) {
+  /**
+   * `sameEventMs`: how long after a cut further throttles are the same event and cut no further (default
+   * MIN_WINDOW_MS; the per-customer rate of the bulk lanes takes longer, see lanes.ts).
+   */
+  constructor(now: number, options: AdaptiveRateOptions = {}, sameEventMs = MIN_WINDOW_MS) {
     this.#options = { ...DEFAULTS, ...options };
     this.#rate = this.#options.initialPerSecond;
+    this.#window = Math.cbrt((1 - this.#options.beta) / this.#options.scale);
+    this.#sameEventMs = sameEventMs;
     this.#pacer = new Pacer(now);
     this.#accepted = new AcceptedMeter(now);
   }
@@ -200,9 +223,10 @@ export class AdaptiveRate {
 
   /** Takes a token if one is there and returns 0, or returns how many ms until one will be. */
   tryAcquire(now: number): number {
-    if (this.#pacer.full(now, this.#rate)) this.#idleAt = now;
-    const waitMs = this.#pacer.tryAcquire(now, this.#rate);
-    if (waitMs > 0) this.onWait();
+    const waitMs = this.#pacer.waitMs(now, this.#rate);
+    if (this.#pacer.full) this.#idleAt = now;
+    if (waitMs === 0) this.#pacer.take();
+    else this.onWait();
     return waitMs;
   }
 
@@ -211,18 +235,13 @@ export class AdaptiveRate {
     this.#waited = true;
   }
 
-  /** How many ms until a token will be there (0: there is one now), without taking it. */
-  waitMs(now: number): number {
-    return this.#pacer.waitMs(now, this.#rate);
-  }
-
   /**
    * Gives back a token taken by {@link tryAcquire} for a request that was not sent after all: at `now`, fewer
    * calls were ready than the rate allowed.
    */
-  refund(now?: number): void {
+  refund(now: number): void {
     this.#pacer.refund(this.#rate);
-    if (now !== undefined) this.#idleAt = now;
+    this.#idleAt = now;
   }
 
   /**
@@ -236,7 +255,7 @@ export class AdaptiveRate {
   onThrottle(now: number, { sentAt = now, acceptedPerSecond }: { sentAt?: number; acceptedPerSecond?: number } = {}): void {
     // Also too soon after the cut to measure what the service accepts at the new rate: calls bunched up on their
     // way can be refused for a while yet, and each step down would be taken from a rate not measured.
-    if (sentAt < this.#lastCut || now - this.#lastCut < MIN_WINDOW_MS) return;
+    if (sentAt < this.#lastCut || now - this.#lastCut < this.#sameEventMs) return;
     // What the service accepted while calls kept up with the rate: since the last cut, or since the rate last
     // had tokens to spare (customers paused, the client busy), when fewer calls went than it allowed.
     const from = this.throttled ? Math.max(this.#lastCut, this.#idleAt) : now - FIRST_WINDOW_MS;
@@ -253,7 +272,6 @@ export class AdaptiveRate {
     else reference = UNMEASURED_BETA * this.#rate;
     this.#lastMaxRate = Math.max(reference, this.#options.minPerSecond);
     this.#lastCut = now;
-    this.#window = Math.cbrt((1 - this.#options.beta) / this.#options.scale);
     this.#setRate(this.#lastMaxRate * this.#options.beta);
     this.#pacer.empty();
   }

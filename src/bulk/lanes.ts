@@ -12,7 +12,7 @@ const OWN_LIMIT_SHARE = 1.3;
 const PARTNER_WIDE_MS = 100;
 /** A customer gets at most this many times its share of the partner-wide rate (its share of the items waiting). */
 const SHARE_CAP = 2;
-/** Throttles of customers' own limits this close together cut the per-customer rate once. */
+/** Throttles of customers' own limits this close together cut the per-customer rate once (AdaptiveRate's same event). */
 const OWN_EVENT_MS = 1000;
 /** A customer's pace is measured over the last second, from the end of its last pause, but at least this long. */
 const MIN_PACE_WINDOW_MS = 200;
@@ -20,10 +20,11 @@ const MIN_PACE_WINDOW_MS = 200;
 /**
  * The per-customer rate. Until its own limit refuses it, a customer's calls all go through (its bucket is not
  * empty yet), so what it got through says only that it was sent too fast: the rate is cut from that pace, as AWS
- * cuts from the sent rate but less deeply, and climbs back more slowly than the partner-wide one, since each
- * throttle costs the customer a whole Retry-After.
+ * cuts from the sent rate but less deeply. Its lower `beta` (a deeper cut than the partner-wide rate's 0.97) also
+ * makes it climb back more slowly along the same cubic (4.2 s back to the rate throttled rather than 2.5 s), since
+ * each throttle costs the customer a whole Retry-After.
  */
-const CUSTOMER_RATE = { initialPerSecond: Number.POSITIVE_INFINITY, beta: 0.85, scale: 0.002 } as const;
+const CUSTOMER_RATE = { initialPerSecond: Number.POSITIVE_INFINITY, beta: 0.85 } as const;
 
 /** One customer's share of a bulk run: its waiting items, its calls in flight, its pause after a 429. */
 export interface Lane<Pending> {
@@ -73,12 +74,11 @@ export function createCustomerLanes<Pending>(
   // caller gave a starting rate.
   let rate: AdaptiveRate | undefined;
   let lastThrottle = { customerId: "", at: Number.NEGATIVE_INFINITY };
-  let lastOwnCut = Number.NEGATIVE_INFINITY;
 
   const get = (customerId: string, now: number): Lane<Pending> => {
     let lane = lanes.get(customerId);
     if (!lane) {
-      rate ??= rateOptions === false ? undefined : new AdaptiveRate(now, { ...CUSTOMER_RATE, ...rateOptions });
+      rate ??= rateOptions === false ? undefined : new AdaptiveRate(now, { ...CUSTOMER_RATE, ...rateOptions }, OWN_EVENT_MS);
       lane = {
         customerId,
         queue: [],
@@ -166,7 +166,8 @@ export function createCustomerLanes<Pending>(
           hooks.refundPartner();
           return lane;
         }
-        lane.pacer.tryAcquire(now, perSecond(lane));
+        // pick found its token, at this customer's pace now.
+        lane.pacer.take();
         waiting -= 1;
         hooks.start(lane.queue.shift()!, lane);
       }
@@ -198,12 +199,13 @@ export function createCustomerLanes<Pending>(
         if (accepted > 0) busy += 1;
       }
       const own = lanePace > (OWN_LIMIT_SHARE * total) / Math.max(1, busy);
-      // Customers refused one after the other learn the same lesson: one cut.
-      if (own && now - lastOwnCut >= OWN_EVENT_MS) {
-        lastOwnCut = now;
-        rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
-      }
+      // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
+      if (own) rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
       return { own };
+    },
+    /** Items waiting in the lanes (read or re-queued, not started yet). */
+    get waiting(): number {
+      return waiting;
     },
     /** The per-customer rate now (Infinity: none yet). */
     get customerPerSecond(): number {

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { AbortedError, isPartnerCenterError, PartnerCenterError, TooManyRequestsError } from "../errors.js";
+import { AbortedError, isPartnerCenterError, isServiceError, PartnerCenterError } from "../errors.js";
 import { AdaptiveRate, type AdaptiveRateOptions } from "./adaptive-rate.js";
 import { createCustomerLanes, type Lane } from "./lanes.js";
 
@@ -54,8 +54,6 @@ export interface BulkTask<Item, Value> {
   run: (item: Item, call: { requestId: string; signal: AbortSignal }) => Promise<Value>;
 }
 
-/** The partner-wide rate to start at before slow start finds the limit; per customer there is none until a throttle. */
-const DEFAULT_INITIAL_PER_SECOND = 50;
 /** The last this many seconds of a run (at the partner-wide rate) no longer probe above the limit found. */
 const END_SECONDS = 3;
 
@@ -83,8 +81,8 @@ export async function* runBulk<Item, Value>(
   const iterator = toAsyncIterator(source);
   const lookahead = options.lookahead ?? 5000;
   const concurrency = options.concurrency ?? 32;
-  const global =
-    options.rate === false ? undefined : new AdaptiveRate(now(), { initialPerSecond: DEFAULT_INITIAL_PER_SECOND, ...options.rate });
+  // Starts at AdaptiveRate's default until slow start finds the limit; per customer there is none until a throttle.
+  const global = options.rate === false ? undefined : new AdaptiveRate(now(), options.rate);
   const lanes = createCustomerLanes<Pending<Item>>(
     options.perCustomerConcurrency ?? 4,
     options.perCustomerRate,
@@ -96,14 +94,11 @@ export async function* runBulk<Item, Value>(
   if (options.signal?.aborted) onAbort();
   else options.signal?.addEventListener("abort", onAbort, { once: true });
 
-  // Items read from the source and not started yet (each waits in its customer's lane).
-  let queued = 0;
   const finished: BulkResult<Item, Value>[] = [];
   const running = new Set<Promise<void>>();
   const counts = { done: 0, failed: 0, retrying: 0, throttled: 0 };
   let nextIndex = 0;
   let exhausted = false;
-  let holding = false;
   let wake: (() => void) | undefined;
   // Set when a call ends; a call that ends while the run is not asleep must not be missed.
   let settled = false;
@@ -121,7 +116,13 @@ export async function* runBulk<Item, Value>(
       return progress("done");
     }
     const error = asLibraryError(outcome.error);
-    if (error instanceof TooManyRequestsError && !controller.signal.aborted && pending.throttles < (options.maxThrottleRetries ?? 20)) {
+    // Also a 429 of another copy of this package (asLibraryError keeps those as they are).
+    if (
+      isServiceError(error) &&
+      error.status === 429 &&
+      !controller.signal.aborted &&
+      pending.throttles < (options.maxThrottleRetries ?? 20)
+    ) {
       counts.throttled += 1;
       // Only its customer pauses. A 429 from the customer's own limit cuts the per-customer rate, any other the
       // partner-wide one.
@@ -129,7 +130,6 @@ export async function* runBulk<Item, Value>(
       if (!own) global?.onThrottle(now(), { sentAt: pending.sentAt });
       pending.throttles += 1;
       counts.retrying += 1;
-      queued += 1;
       lanes.enqueue(lane.customerId, pending, now(), { front: true });
       progress("throttled");
       return progress("retrying");
@@ -148,7 +148,6 @@ export async function* runBulk<Item, Value>(
   controller.signal.addEventListener("abort", abortCalls, { once: true });
 
   const start = (pending: Pending<Item>, lane: Lane<Pending<Item>>) => {
-    queued -= 1;
     if (pending.throttles > 0) counts.retrying -= 1;
     lane.inFlight += 1;
     pending.sentAt = now();
@@ -179,11 +178,11 @@ export async function* runBulk<Item, Value>(
 
   try {
     while (true) {
-      while (!exhausted && !controller.signal.aborted && queued < lookahead) {
+      // Items read from the source and not started yet wait in their customers' lanes.
+      while (!exhausted && !controller.signal.aborted && lanes.waiting < lookahead) {
         const next = await iterator.next();
         if (next.done) exhausted = true;
         else {
-          queued += 1;
           const pending = {
             index: nextIndex++,
             item: next.value,
@@ -194,8 +193,7 @@ export async function* runBulk<Item, Value>(
           lanes.enqueue(task.customerOf(next.value), pending, now());
         }
       }
-      if (controller.signal.aborted && queued > 0) {
-        queued = 0;
+      if (controller.signal.aborted && lanes.waiting > 0) {
         for (const pending of lanes.drain().filter((item) => item.throttles > 0)) {
           counts.failed += 1;
           counts.retrying -= 1;
@@ -206,15 +204,16 @@ export async function* runBulk<Item, Value>(
           });
         }
       }
-      // The end of the run: what is left takes a few seconds at the rate found (see AdaptiveRate.hold).
-      if (exhausted && !holding && global && queued + running.size < END_SECONDS * global.perSecond) {
-        holding = true;
-        global.hold();
-      }
+      // The end of the run: what is left takes a few seconds at the rate found (see AdaptiveRate.hold; it holds
+      // once told, so telling it again changes nothing).
+      if (exhausted && global && lanes.waiting + running.size < END_SECONDS * global.perSecond) global.hold();
       settled = false;
       const waitMs = controller.signal.aborted ? Number.POSITIVE_INFINITY : lanes.dispatch(now(), hooks);
-      while (finished.length > 0) yield finished.shift()!;
-      if (running.size === 0 && (queued === 0 || controller.signal.aborted) && (exhausted || controller.signal.aborted)) return;
+      for (const result of finished.splice(0)) yield result;
+      // Items re-queued after a 429 while the consumer held a result: the next round reports them as aborted.
+      if (controller.signal.aborted && lanes.waiting > 0) continue;
+      // (Results of calls that ended while the consumer held one are yielded in the next round.)
+      if (running.size === 0 && lanes.waiting === 0 && finished.length === 0 && (exhausted || controller.signal.aborted)) return;
       if (!settled) await sleepUntilWoken(waitMs, (resolve) => (wake = resolve), controller.signal);
       wake = undefined;
     }

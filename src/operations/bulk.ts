@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type BulkOptions, type BulkResult, runBulk } from "../bulk/run-bulk.js";
 import type { LicenseUpdate, Subscription } from "../schemas.js";
-import { validate } from "../validation.js";
+import { abortSignal, validate } from "../validation.js";
 import type { LicenseChange, LicenseOperations } from "./licenses.js";
 import type { SubscriptionOperations } from "./subscriptions.js";
 
@@ -79,7 +79,7 @@ const bulkOptions = z
     perCustomerRate: rate,
     maxThrottleRetries: z.number().int().min(0).max(1000).optional(),
     lookahead: z.number().int().min(1).max(100_000).optional(),
-    signal: z.instanceof(AbortSignal, { error: "must be an AbortSignal" }).optional(),
+    signal: abortSignal.optional(),
     onProgress: z.custom<BulkOptions["onProgress"]>((value) => typeof value === "function", { error: "must be a function" }).optional(),
   })
   .loose()

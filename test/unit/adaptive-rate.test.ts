@@ -198,7 +198,7 @@ describe("AdaptiveRate", () => {
   test("gives back a token that was not used", () => {
     const rate = new AdaptiveRate(0, { initialPerSecond: 1 });
     expect(rate.tryAcquire(0)).toBe(0);
-    rate.refund();
+    rate.refund(0);
     expect(rate.tryAcquire(0)).toBe(0);
   });
 });

@@ -53,6 +53,7 @@ describe("bulk operations on the client", () => {
     ];
     const results = await collect(pc.licenses.bulkUpdate(items, { rate: false }));
     expect(results).toHaveLength(3);
+    expect(results.filter((result) => !result.ok)).toHaveLength(2);
     expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.error instanceof InvalidInputError)).toBe(true);
     expect(results.filter((result) => result.ok)).toHaveLength(1);
     expect(requests).toHaveLength(1);

@@ -145,6 +145,8 @@ describe("runBulk", () => {
     const started = new Set(task.log.map((entry) => entry.item.n));
     expect(new Set(results.map((result) => result.item.n))).toEqual(started);
     expect(started.size).toBeLessThan(20);
+    // The calls running at the abort fail as aborted.
+    expect(results.some((result) => !result.ok)).toBe(true);
     expect(results.filter((result) => !result.ok).every((result) => !result.ok && result.error instanceof AbortedError)).toBe(true);
   });
 
@@ -170,6 +172,40 @@ describe("runBulk", () => {
       expect(task.log.find((entry) => entry.item.n === result.item.n)?.requestId).toBe(result.requestId);
     }
     expect(results.filter((result) => result.ok)).toHaveLength(3);
+  });
+
+  test("an abort while the consumer holds a result still reports the item waiting to be re-sent after a 429", async () => {
+    const controller = new AbortController();
+    const task = recordingTask((item) => {
+      if (item.customer === "c0") throw new TooManyRequestsError({ operation: "x", status: 429, retryAfterMs: 60_000 });
+      return "ok";
+    });
+    const results: Array<BulkResult<Item, string>> = [];
+    for await (const result of runBulk(items(2, 1), task, { ...fast, signal: controller.signal })) {
+      results.push(result);
+      if (results.length === 1) {
+        // The throttled item is back in its customer's lane by now; the run is paused at its yield.
+        await new Promise((resolve) => setTimeout(resolve, 30));
+        controller.abort();
+      }
+    }
+    expect(results).toHaveLength(2);
+    expect(results[0]).toMatchObject({ ok: true, item: { customer: "c1" } });
+    expect(results[1]).toMatchObject({ ok: false, item: { customer: "c0" }, error: expect.any(AbortedError) });
+    expect(results[1]!.requestId).toBe(task.log.find((entry) => entry.item.customer === "c0")?.requestId);
+  });
+
+  test("yields the last result when its call ends while the consumer holds the one before", async () => {
+    const task = recordingTask(async (item) => {
+      if (item.customer === "c1") await new Promise((resolve) => setTimeout(resolve, 10));
+      return "ok";
+    });
+    const results: Array<BulkResult<Item, string>> = [];
+    for await (const result of runBulk(items(2, 1), task, fast)) {
+      results.push(result);
+      if (results.length === 1) await new Promise((resolve) => setTimeout(resolve, 30));
+    }
+    expect(results.map((result) => result.item.customer)).toEqual(["c0", "c1"]);
   });
 
   test("a signal aborted before the run starts stops it before anything is read or sent", async () => {
@@ -215,6 +251,47 @@ describe("runBulk", () => {
       const results = await run;
       expect(results.every((result) => result.ok)).toBe(true);
       expect(task.log).toHaveLength(209);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  test("stops probing above the rate found once what is left of the run takes a few seconds", async () => {
+    vi.useFakeTimers();
+    try {
+      // One partner-wide 429 early on; after it the rate climbs back along the cubic curve and on above it.
+      const task = recordingTask((item, attempt) => {
+        if (item.n === 5 && attempt === 1) throw new TooManyRequestsError({ operation: "x", status: 429, retryAfterMs: 100 });
+        return "ok";
+      });
+      let readAll = false;
+      function* source() {
+        yield* items(10, 100);
+        readAll = true;
+      }
+      const rates: number[] = [];
+      let atEnd = -1;
+      const run = collect(
+        runBulk(source(), task, {
+          rate: { initialPerSecond: 100 },
+          perCustomerRate: false,
+          lookahead: 50,
+          onProgress: (progress) => {
+            if (readAll && atEnd < 0) atEnd = rates.length;
+            rates.push(progress.ratePerSecond);
+          },
+        }),
+      );
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(await run).toHaveLength(1000);
+      const before = rates.slice(0, atEnd);
+      const after = rates.slice(atEnd);
+      // The rate was climbing up to the end of the source...
+      expect(before.at(-1)).toBeGreaterThan(Math.min(...before.slice(10)));
+      expect(after.length).toBeGreaterThan(40);
+      // ...and climbs no further once the last items are read (50 waiting: well under three seconds' worth).
+      expect(Math.max(...after)).toBeLessThanOrEqual(after[0]!);
+      expect(after[0]).toBeLessThanOrEqual(before.at(-1)!);
     } finally {
       vi.useRealTimers();
     }
