@@ -3,7 +3,7 @@
  * bucket): a throttle cuts the rate, and successes grow it back along a cubic curve that flattens near the rate
  * that was last throttled and then probes above it.
  *
- * Changes from the AWS algorithm (with all of them, the bulk benchmark, bench/bulk.ts, gets 97.7 to 99.8 % of its
+ * Changes from the AWS algorithm (with all of them, the bulk benchmark, bench/bulk.ts, gets 97.5 to 99.8 % of its
  * server's limit: bench/results.md):
  * - The cut starts from the rate of calls the service *accepted* since the last cut, not from what was sent. A
  *   service that limits with a token bucket admits exactly its rate while it is saturated, and its bucket is
