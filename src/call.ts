@@ -2,7 +2,7 @@ import type { RawPartnerCenterClient } from "./client.js";
 import { type CallOptions, callHeaders } from "./context.js";
 import { AbortedError, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
 import { attachResponseMeta, errorFromResponse, idsOf } from "./response.js";
-import type { CallHandOver } from "./retry.js";
+import { type CallAnswer, CallRequest } from "./retry.js";
 import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
 
 /** What the operation groups share: the typed client beneath and how strictly answers are checked. */
@@ -13,16 +13,21 @@ export interface Runtime {
   baseUrl: string;
   /** MS-CorrelationId pinned for every call of the client, if any. */
   correlationId?: string | undefined;
+  /** The headers every call carries besides its ids (context.ts). */
+  headers: Readonly<Record<string, string>>;
+  /** Whether middleware was added to pc.raw: it then sees the typed calls too, as real Requests. */
+  hasMiddleware: () => boolean;
 }
 
 /** What a method hands openapi-fetch besides its params and body. */
 export interface SendInit {
   headers: Record<string, string>;
-  signal: AbortSignal;
+  signal?: AbortSignal;
   parseAs: "stream";
-  bodySerializer: (body: unknown) => string;
-  /** Shared with the retrying fetch beneath (see {@link CallHandOver}). */
-  partnerCenterCall: CallHandOver;
+  /** {@link CallRequest}, unless middleware is in place. */
+  Request?: typeof Request;
+  /** Where the retrying fetch beneath leaves a 2xx answer (see {@link CallRequest}). */
+  partnerCenterAnswer?: CallAnswer;
 }
 
 interface RawResult {
@@ -32,13 +37,13 @@ interface RawResult {
 }
 
 /**
- * Runs one logical call: passes the call's ids and signal to openapi-fetch, turns a non-2xx answer into
+ * Runs one logical call: passes the call's headers and signal to openapi-fetch, turns a non-2xx answer into
  * its typed error, and parses a 2xx body with the operation's schema (bodies are taken as text so that a
  * cut-off or non-JSON answer becomes an UnexpectedResponseError rather than a SyntaxError).
  *
- * The retrying fetch beneath reads a 2xx answer's body itself (to retry one cut off mid-way) and hands the text
- * over in the {@link CallHandOver}, with the body as serialized here and the signal of the first attempt; the
- * answer comes back without a body, so openapi-fetch is told not to read one (`parseAs: "stream"`).
+ * openapi-fetch builds a {@link CallRequest} rather than a Request, unless middleware added to pc.raw needs a real
+ * one. The retrying fetch beneath reads a 2xx answer's body itself (to retry one cut off mid-way) and leaves the
+ * text in the {@link CallAnswer}, so openapi-fetch is told not to read it (`parseAs: "stream"`).
  */
 export async function send<T>(
   runtime: Runtime,
@@ -46,31 +51,31 @@ export async function send<T>(
   call: CallOptions | undefined,
   perform: (init: SendInit) => Promise<RawResult>,
 ): Promise<T> {
-  const headers = callHeaders(call, runtime.correlationId);
-  const sent = { requestId: headers["MS-RequestId"], correlationId: headers["MS-CorrelationId"] };
-  const handOver: CallHandOver = { signal: call?.signal, firstAttempt: new AbortController() };
+  const ids = callHeaders(call, runtime.correlationId);
+  const sent = { requestId: ids["MS-RequestId"], correlationId: ids["MS-CorrelationId"] };
+  const answer: CallAnswer = {};
   const init: SendInit = {
-    headers,
-    signal: handOver.firstAttempt.signal,
+    headers: { ...runtime.headers, ...ids },
     parseAs: "stream",
-    bodySerializer: (body) => (handOver.body = JSON.stringify(body)),
-    partnerCenterCall: handOver,
+    ...(call?.signal && { signal: call.signal }),
+    // openapi-fetch builds its request with `new Request(url, init)`; CallRequest takes the same arguments.
+    ...(!runtime.hasMiddleware() && { Request: CallRequest as unknown as typeof Request, partnerCenterAnswer: answer }),
   };
   const { data, error, response } = await perform(init).catch((cause: unknown) => {
     throw asLibraryError(operation.name, cause, call?.signal);
   });
   if (!response.ok) throw errorFromResponse(operation.name, response, error, sent);
-  const ids = idsOf(response, sent);
-  // An answer other than the one handed over (middleware added to pc.raw replaced it) carries its own body.
-  const text = response === handOver.answer ? handOver.text : data instanceof ReadableStream ? await new Response(data).text() : undefined;
+  const meta = idsOf(response, sent);
+  // An answer other than the one left in `answer` (a middleware's, or any with middleware in place) has its body.
+  const text = response === answer.response ? answer.text : data instanceof ReadableStream ? await new Response(data).text() : undefined;
   const body = parseJson(text);
-  if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], ids);
+  if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], meta);
   // Even unchecked ("off"), an answer the methods read fields of must be a JSON object.
   if (typeof body.value !== "object" || body.value === null)
-    throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], ids);
+    throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], meta);
   const parsed = parseResponse(operation.schema, body.value, runtime.validation);
-  if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, ids);
-  return attachResponseMeta(parsed.value, { status: response.status, ...ids });
+  if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, meta);
+  return attachResponseMeta(parsed.value, { status: response.status, ...meta });
 }
 
 function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false; problem: string } {

@@ -1,10 +1,10 @@
 import type { TokenCredential } from "@azure/core-auth";
-import createClient, { type Client } from "openapi-fetch";
+import createClient, { type Client, type Middleware } from "openapi-fetch";
 import { z } from "zod";
 import type { paths } from "../generated/partner-center.js";
 import { createTokenProvider } from "./auth.js";
 import type { Runtime } from "./call.js";
-import { requestContextMiddleware } from "./context.js";
+import { contextHeaders, requestContextMiddleware } from "./context.js";
 import {
   createLicenseBulkOperations,
   createSubscriptionBulkOperations,
@@ -45,7 +45,7 @@ export interface PartnerCenterClientOptions {
   retry?: RetryOptions | false;
   /** Time allowed for each attempt, in ms; default 60,000. */
   timeoutMs?: number;
-  /** The fetch beneath everything (proxies, tests); default the global fetch. */
+  /** The fetch beneath everything (proxies, tests), given a Request per attempt; default the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
   /** How answers are checked: "lenient" (default) keeps unknown fields and enum values, "strict" rejects unknown enum values, "off" skips checks. */
   validation?: ValidationMode;
@@ -113,33 +113,47 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   validate("createPartnerCenterClient", { options: optionsSchema }, { options });
   const tokens = createTokenProvider(options.credential, { scopes: options.scopes ?? DEFAULT_SCOPES });
   const baseUrl = (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, "");
-  const context = requestContextMiddleware({
-    locale: options.locale ?? "en-US",
-    applicationName: options.applicationName,
-    correlationId: options.correlationId,
-  });
-  // Two stacks over one token cache: the bulk runner's hands 429s back to it, to pause just that customer.
-  const runtimeFor = (handBack: readonly number[]): Runtime => {
-    const fetch = createRetryingFetch({
-      fetch: options.fetch ?? ((request) => globalThis.fetch(request)),
+  const context = { locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId };
+  const fetchFor = (handBack: readonly number[]) =>
+    createRetryingFetch({
+      fetch: options.fetch,
       retry: options.retry ?? {},
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       handBack,
-      authorize: async (headers, { forceRefresh, signal }) => {
-        headers.set("Authorization", `Bearer ${await tokens.getToken({ forceRefresh, ...(signal && { signal }) })}`);
-      },
+      token: ({ forceRefresh, signal }) => tokens.getToken({ forceRefresh, ...(signal && { signal }) }),
     });
-    const raw = createClient<paths>({ baseUrl, fetch });
-    raw.use(context);
-    return { raw, baseUrl, correlationId: options.correlationId, validation: options.validation ?? "lenient" };
-  };
-  const runtime = runtimeFor([]);
-  const bulk = runtimeFor([429]);
+  // Middleware added to pc.raw is added to the typed methods' clients too, so that it sees every call.
+  const middleware = new Set<Middleware>();
+  // Two stacks over one token cache: the bulk runner's hands 429s back to it, to pause just that customer. Their
+  // clients carry no middleware of their own: the typed methods set every header themselves (call.ts).
+  const runtimeFor = (fetch: ReturnType<typeof fetchFor>): Runtime => ({
+    raw: createClient<paths>({ baseUrl, fetch }),
+    baseUrl,
+    correlationId: options.correlationId,
+    validation: options.validation ?? "lenient",
+    headers: contextHeaders(context),
+    hasMiddleware: () => middleware.size > 0,
+  });
+  const fetch = fetchFor([]);
+  const runtime = runtimeFor(fetch);
+  const bulk = runtimeFor(fetchFor([429]));
+  const raw = createClient<paths>({ baseUrl, fetch });
+  raw.use(requestContextMiddleware(context));
   return {
     licenses: { ...createLicenseOperations(runtime), ...createLicenseBulkOperations(createLicenseOperations(bulk)) },
     subscriptions: { ...createSubscriptionOperations(runtime), ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)) },
     upgrades: createUpgradeOperations(runtime),
-    raw: runtime.raw,
+    raw: {
+      ...raw,
+      use(...added) {
+        for (const client of [raw, runtime.raw, bulk.raw]) client.use(...added);
+        for (const one of added) middleware.add(one);
+      },
+      eject(...removed) {
+        for (const client of [raw, runtime.raw, bulk.raw]) client.eject(...removed);
+        for (const one of removed) middleware.delete(one);
+      },
+    },
   };
 }
 

@@ -21,7 +21,7 @@ export interface ContextSettings {
 
 /**
  * The ids of one logical call, chosen before it is sent so that an error can name them even when the
- * service does not echo them; the middleware fills in the other headers.
+ * service does not echo them.
  */
 export function callHeaders(call: CallOptions | undefined, pinnedCorrelationId: string | undefined) {
   return {
@@ -30,27 +30,30 @@ export function callHeaders(call: CallOptions | undefined, pinnedCorrelationId: 
   };
 }
 
+/** The headers every call of a client carries besides its ids: what it accepts, the locale, who is calling. */
+export function contextHeaders(settings: ContextSettings): Readonly<Record<string, string>> {
+  return Object.freeze({
+    Accept: "application/json",
+    "X-Locale": settings.locale,
+    ...(settings.applicationName !== undefined && { "MS-PartnerCenter-Application": settings.applicationName }),
+    "MS-PartnerCenter-Client": `${CLIENT_NAME}/${CLIENT_VERSION}`,
+  });
+}
+
 /**
- * Sets the request-context headers once per logical call, before the retrying fetch beneath sees the
- * request: every retry of the call then carries the same MS-RequestId, which is what makes writes safe to
- * retry. Headers a call already set (its own ids, If-Match) are kept. Raw calls through `pc.raw` get them too.
+ * Sets the request-context headers of a raw call (`pc.raw`) once per logical call, before the retrying fetch
+ * beneath sees the request: every retry of the call then carries the same MS-RequestId, which is what makes
+ * writes safe to retry. Headers a call already set (its own ids, If-Match) are kept. The typed methods send
+ * the same headers themselves (call.ts).
  */
 export function requestContextMiddleware(settings: ContextSettings): Middleware {
-  const defaults: Record<string, () => string | undefined> = {
-    Accept: () => "application/json",
-    "MS-RequestId": () => randomUUID(),
-    "MS-CorrelationId": () => settings.correlationId ?? randomUUID(),
-    "X-Locale": () => settings.locale,
-    "MS-PartnerCenter-Application": () => settings.applicationName,
-    "MS-PartnerCenter-Client": () => `${CLIENT_NAME}/${CLIENT_VERSION}`,
-  };
+  const fixed = Object.entries(contextHeaders(settings));
   return {
     onRequest({ request }) {
-      for (const [name, value] of Object.entries(defaults)) {
-        if (request.headers.has(name)) continue;
-        const resolved = value();
-        if (resolved !== undefined) request.headers.set(name, resolved);
-      }
+      const { headers } = request;
+      for (const [name, value] of fixed) if (!headers.has(name)) headers.set(name, value);
+      if (!headers.has("MS-RequestId")) headers.set("MS-RequestId", randomUUID());
+      if (!headers.has("MS-CorrelationId")) headers.set("MS-CorrelationId", settings.correlationId ?? randomUUID());
       return request;
     },
   };

@@ -1,6 +1,6 @@
 /**
  * The fetch handed to openapi-fetch, beneath its middleware: one logical call becomes up to
- * `maxRetries + 1` attempts (plus one after a token refresh), each a copy of the same Request, so the
+ * `maxRetries + 1` attempts (plus one after a token refresh), each sending the same request, so the
  * MS-RequestId set once per call makes every repeat, writes included, idempotent.
  */
 import { AbortedError, NetworkError, type RequestIds, TimeoutError } from "./errors.js";
@@ -27,13 +27,17 @@ export const DEFAULT_TIMEOUT_MS = 60_000;
 
 /** Settings for {@link createRetryingFetch}; the function-valued ones exist so tests can inject them. */
 export interface RetryingFetchOptions {
-  fetch: (request: Request) => Promise<Response>;
+  /**
+   * The transport, given a Request per attempt. Default: the global fetch, given each attempt's URL and init, so
+   * that the Request it builds is the only one.
+   */
+  fetch?: ((request: Request) => Promise<Response>) | undefined;
   /** `false`: one attempt only, with no retry and no token refresh. */
   retry: RetryOptions | false;
   /** Per attempt; default 60_000; 0 or Infinity disables. */
   timeoutMs?: number;
-  /** Sets Authorization on an attempt's headers; forceRefresh after a 401 asks for a new token. */
-  authorize?: (headers: Headers, options: { forceRefresh: boolean; signal?: AbortSignal }) => Promise<void>;
+  /** The bearer token for an attempt; forceRefresh after a 401 asks for a new one. */
+  token?: (options: { forceRefresh: boolean; signal?: AbortSignal }) => Promise<string>;
   /** Default: timer-based, rejects with AbortedError when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -97,31 +101,53 @@ export function backoffDelayMs(attempt: number, options: Required<RetryOptions>,
 }
 
 // The options with every default filled in; `retry: false` becomes maxRetries 0 without a token refresh.
-type Settings = Required<Omit<RetryingFetchOptions, "retry" | "authorize">> &
-  Pick<RetryingFetchOptions, "authorize"> & { retry: Required<RetryOptions>; refreshOn401: boolean };
+type Settings = Required<Omit<RetryingFetchOptions, "retry" | "fetch" | "token">> &
+  Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions>; refreshOn401: boolean };
 
-/**
- * What the typed methods (call.ts) and the retrying fetch exchange beside the Request, as its `partnerCenterCall`
- * (openapi-fetch copies init keys the Request does not know onto the Request it passes down). It spares each call a
- * second Request, a read of the body it was given, and a second body stream for the answer (with the input schemas
- * compiled once, a GET went from 391 to 158 µs of CPU in-process with a stub fetch). Raw calls take the general path.
- */
-export interface CallHandOver {
-  /** The caller's signal. The Request's own is `firstAttempt`'s, so that the first attempt can send it as it is. */
-  signal: AbortSignal | undefined;
-  /** Aborts the first attempt: on timeout, or when `signal` aborts. */
-  firstAttempt: AbortController;
-  /** The body as serialized, replayed by every later attempt. */
-  body?: string;
-  /** Filled with the text of a 2xx answer, which then comes back without a body of its own: `answer`. */
+/** Where the retrying fetch leaves the 2xx answer of a typed method's call (see {@link CallRequest}). */
+export interface CallAnswer {
+  /** The answer, its body already read into `text`. */
+  response?: Response;
+  /** Its body, with every token the call sent cut out. */
   text?: string;
-  answer?: Response;
 }
 
-/** One logical call: the original request's parts, its body buffered once so every attempt can replay it. */
+/**
+ * The request of a typed method's call, handed to openapi-fetch as its `Request` class: the URL, method, headers and
+ * serialized body openapi-fetch produced, kept as they are. Each attempt gives them to the global fetch, which builds
+ * the one Request it sends (a custom fetch gets a Request built from them). A Request built here as well, following
+ * the attempt's signal, cost more CPU than the rest of the retry layer together (measured with bench/overhead.ts).
+ */
+export class CallRequest {
+  readonly url: string;
+  readonly method: string;
+  readonly headers: Headers;
+  readonly body: string | undefined;
+  /** The caller's signal, if any. */
+  readonly signal: AbortSignal | undefined;
+  readonly answer: CallAnswer | undefined;
+
+  constructor(url: string, init: RequestInit & { partnerCenterAnswer?: CallAnswer }) {
+    const { body } = init;
+    if (body != null && typeof body !== "string") throw new TypeError("a typed call's body must be serialized to a string");
+    this.url = url;
+    this.method = init.method ?? "GET";
+    this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
+    this.body = body ?? undefined;
+    this.signal = init.signal ?? undefined;
+    this.answer = init.partnerCenterAnswer;
+  }
+}
+
+/** One logical call: what every attempt sends, the body held in memory so that each attempt can replay it. */
 interface Call {
-  request: Request;
+  url: string;
+  method: string;
+  /** The call's headers; each attempt sets its token in them. */
+  headers: Headers;
   body: ArrayBuffer | string | undefined;
+  /** The Request a raw call came as: every attempt is a copy of it, so that each setting it carries stays. */
+  request: Request | undefined;
   /** The caller's signal, if any. */
   signal: AbortSignal | undefined;
   ids: RequestIds;
@@ -129,44 +155,47 @@ interface Call {
   readonly what: string;
   /** Every credential this call has sent in Authorization, cut out of whatever comes back. */
   tokens: Set<string>;
-  handOver: CallHandOver | undefined;
+  /** Set for a typed method's call: where its 2xx answer goes. */
+  answer: CallAnswer | undefined;
 }
 
 /**
- * Creates the retrying fetch to pass to openapi-fetch.
+ * Creates the retrying fetch to pass to openapi-fetch: it takes a Request (raw calls, and typed calls while
+ * middleware is in place) or a {@link CallRequest}.
  * @example
- * const client = createClient<paths>({ baseUrl, fetch: createRetryingFetch({ fetch: globalThis.fetch, retry: {} }) });
+ * const client = createClient<paths>({ baseUrl, fetch: createRetryingFetch({ retry: {} }) });
  */
-export function createRetryingFetch(options: RetryingFetchOptions): (request: Request) => Promise<Response> {
+export function createRetryingFetch(options: RetryingFetchOptions): (request: Request | CallRequest) => Promise<Response> {
   const settings: Settings = {
     fetch: options.fetch,
     retry: options.retry === false ? { ...DEFAULT_RETRY, maxRetries: 0 } : { ...DEFAULT_RETRY, ...options.retry },
     // A 401 gets its one fresh-token retry even with `retry: false`: a token expiring mid-run is not a fault to give up on.
-    refreshOn401: options.authorize !== undefined,
+    refreshOn401: options.token !== undefined,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
-    authorize: options.authorize,
+    token: options.token,
     sleep: options.sleep ?? sleep,
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     handBack: options.handBack ?? [],
   };
-  return async (request) => {
-    // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
-    const ids = { requestId: idFrom(request, "MS-RequestId"), correlationId: idFrom(request, "MS-CorrelationId") };
-    const { partnerCenterCall: handOver } = request as Request & { partnerCenterCall?: CallHandOver };
-    let body: Call["body"];
-    if (handOver) body = handOver.body;
-    else if (request.body !== null) body = await request.arrayBuffer();
+  return async (input) => {
+    const typed = input instanceof CallRequest;
+    // A raw call's headers are copied: the Request's own may not be changed, and attempts add a token to them.
+    const headers = typed ? input.headers : new Headers(input.headers);
     const call: Call = {
-      request,
-      body,
-      signal: handOver ? handOver.signal : request.signal,
-      ids,
+      url: input.url,
+      method: input.method,
+      headers,
+      body: typed ? input.body : input.body === null ? undefined : await input.arrayBuffer(),
+      request: typed ? undefined : input,
+      signal: input.signal,
+      // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
+      ids: { requestId: headers.get("MS-RequestId") ?? undefined, correlationId: headers.get("MS-CorrelationId") ?? undefined },
       get what() {
-        return `${request.method} ${new URL(request.url).pathname}`;
+        return `${input.method} ${new URL(input.url).pathname}`;
       },
       tokens: new Set(),
-      handOver,
+      answer: typed ? input.answer : undefined,
     };
     return run(call, settings);
   };
@@ -204,24 +233,27 @@ async function run(call: Call, settings: Settings): Promise<Response> {
 
 type Step = { kind: "return" } | { kind: "refresh" } | { kind: "retry"; delayMs: number };
 type Outcome = Response | NetworkError | TimeoutError | AbortedError;
+const RETURN: Step = Object.freeze({ kind: "return" });
 
 /** What follows an attempt: hand its outcome to the caller, refresh the token once after a 401, or wait and retry. */
 function nextStep(result: Outcome, { retries, refreshed }: { retries: number; refreshed: boolean }, settings: Settings): Step {
-  if (result instanceof Response && result.status === 401 && settings.refreshOn401 && !refreshed) return { kind: "refresh" };
+  if (result instanceof Response) {
+    if (result.ok) return RETURN;
+    if (result.status === 401 && settings.refreshOn401 && !refreshed) return { kind: "refresh" };
+  }
   const answer = result instanceof Response ? { status: result.status } : { error: result };
   const retryAfterMs = result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
   const { maxRetries, maxRetryAfterMs } = settings.retry;
   const decision = retryDecision({ attempt: retries, maxRetries, ...answer, retryAfterMs, maxRetryAfterMs, handBack: settings.handBack });
-  if (!decision.retry) return { kind: "return" };
+  if (!decision.retry) return RETURN;
   return { kind: "retry", delayMs: retryAfterMs ?? backoffDelayMs(retries, settings.retry, settings.random) };
 }
 
 /**
- * One attempt: the Request with the call's headers and a token (the Request openapi-fetch built, for the first
- * attempt of a typed method's call; otherwise a copy), a timeout, and failures turned into our errors. The body
- * of an answer that will be returned is read here, under the same timeout: a connection that breaks or stalls
- * mid-body is then a failed attempt like any other, retried with the same MS-RequestId, instead of an error (or a
- * wait without end) when openapi-fetch reads the body after the retry loop has finished.
+ * One attempt: the call's headers with a token, a timeout, and failures turned into our errors. The body of an
+ * answer that will be returned is read here, under the same timeout: a connection that breaks or stalls mid-body
+ * is then a failed attempt like any other, retried with the same MS-RequestId, instead of an error (or a wait
+ * without end) when openapi-fetch reads the body after the retry loop has finished.
  */
 async function attempt(
   call: Call,
@@ -229,39 +261,40 @@ async function attempt(
   { attempts, forceRefresh, keepsBody }: { attempts: number; forceRefresh: boolean; keepsBody: (response: Response) => boolean },
 ): Promise<Outcome> {
   if (call.signal?.aborted) return aborted(call);
-  // The first attempt of a typed method's call sends the Request openapi-fetch built; every other one a copy.
-  const asBuilt = call.handOver !== undefined && attempts === 1;
-  const headers = asBuilt ? call.request.headers : new Headers(call.request.headers);
-  // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
-  await settings.authorize?.(headers, { forceRefresh, ...(call.signal && { signal: call.signal }) });
-  // Real tokens are long; a test's "t" is not worth cutting from every answer.
-  const credential = headers
-    .get("Authorization")
-    ?.replace(/^\S+\s+/, "")
-    .trim();
-  if (credential && credential.length >= 8) call.tokens.add(credential);
-  if (call.signal?.aborted) return aborted(call);
-  const timeout = asBuilt ? call.handOver!.firstAttempt : new AbortController();
+  if (settings.token) {
+    // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
+    const token = await settings.token({ forceRefresh, ...(call.signal && { signal: call.signal }) });
+    call.headers.set("Authorization", `Bearer ${token}`);
+    // Real tokens are long; a test's "t" is not worth cutting from every answer.
+    if (token.length >= 8) call.tokens.add(token);
+    if (call.signal?.aborted) return aborted(call);
+  }
+  const controller = new AbortController();
+  const { signal } = controller;
   const { timeoutMs } = settings;
-  const timer = timeoutMs > 0 && timeoutMs < Infinity ? setTimeout(() => timeout.abort(), timeoutMs) : undefined;
-  // The caller's abort reaches the attempt through the timeout's controller: one signal per attempt. AbortSignal.any
-  // did the same with a WeakRef and a registry entry per signal on Node 20: ~19 µs of a call's 569 in a profile.
-  const forward = (): void => timeout.abort(call.signal?.reason);
+  const timer = timeoutMs > 0 && timeoutMs < Infinity ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
+  // The caller's abort reaches the attempt through its controller: one signal per attempt. AbortSignal.any did
+  // the same with a WeakRef and a registry entry per signal on Node 20: ~19 µs of a call's 569 in a profile.
+  const forward = (): void => controller.abort(call.signal?.reason);
   call.signal?.addEventListener("abort", forward, { once: true });
-  const signal = timeout.signal;
-  const request = asBuilt ? call.request : new Request(call.request, { headers, body: call.body, signal });
-  // Node's fetch follows this signal through a WeakRef to the Request: were the Request garbage-collected
-  // mid-attempt, a timeout or an abort would no longer reach the fetch, and its socket would stay open for good.
-  // This listener holds the Request until the attempt is over.
-  const holdRequest = (): Request => request;
-  signal.addEventListener("abort", holdRequest, { once: true });
+  const init: RequestInit = { method: call.method, headers: call.headers, body: call.body ?? null, signal };
+  const input = call.request ?? call.url;
+  // The global fetch honours the signal, through the body too. A custom fetch gets a Request and may ignore the
+  // signal, so the attempt races it. Node's fetch follows that Request's signal through a WeakRef: were the Request
+  // garbage-collected mid-attempt, the abort would no longer reach the socket, which would stay open for good; the
+  // listener holds the Request until the attempt is over.
+  const custom = settings.fetch;
+  const request = custom && new Request(input, init);
+  const holdRequest = (): Request | undefined => request;
+  if (request) signal.addEventListener("abort", holdRequest, { once: true });
+  const race = request && signal;
   try {
-    const response = await untilAborted(settings.fetch(request), signal, discard);
-    return keepsBody(response) ? await buffered(response, signal, call) : response;
+    const response = await (custom && request ? raced(custom(request), race, discard) : globalThis.fetch(input, init));
+    return keepsBody(response) ? await buffered(response, call, race) : response;
   } catch (error) {
     if (call.signal?.aborted) return aborted(call);
     const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
-    if (timeout.signal.aborted) {
+    if (signal.aborted) {
       return new TimeoutError(`${call.what} got no answer within ${timeoutMs} ms, after ${tries}`, call.ids, {
         cause: error,
       });
@@ -272,7 +305,7 @@ async function attempt(
   } finally {
     clearTimeout(timer);
     call.signal?.removeEventListener("abort", forward);
-    signal.removeEventListener("abort", holdRequest);
+    if (request) signal.removeEventListener("abort", holdRequest);
   }
 }
 
@@ -280,28 +313,29 @@ async function attempt(
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /**
- * The same answer with its body read into memory (Partner Center answers are small JSON documents), and every
- * token this call sent cut out of its headers and body: a service or proxy that echoes the Authorization header
- * (in a fault's description, an HTML title, an MS-RequestId) must not make an error or a result quote it. The
- * exact values are known only here; the shape-based rule of redact.ts catches the rest. One Response is built per
- * answer, with the headers and bytes as they came unless a token was found.
+ * The answer with its body read into memory (Partner Center answers are small JSON documents), and every token
+ * this call sent cut out of its headers and body: a service or proxy that echoes the Authorization header (in a
+ * fault's description, an HTML title, an MS-RequestId) must not make an error or a result quote it. The exact
+ * values are known only here; the shape-based rule of redact.ts catches the rest. A typed call's 2xx answer comes
+ * back as it came, its text in the call's {@link CallAnswer}; any other is rebuilt from the bytes read, with the
+ * headers and bytes as they came unless a token was found.
  */
-async function buffered(response: Response, signal: AbortSignal, { tokens, handOver }: Call): Promise<Response> {
-  const bytes = await untilAborted(response.arrayBuffer(), signal);
-  const { status, statusText, headers } = response;
-  const init = { status, statusText, headers: withoutTokensInHeaders(headers, tokens) };
+async function buffered(response: Response, { tokens, answer }: Call, race: AbortSignal | undefined): Promise<Response> {
+  const { status, statusText } = response;
+  const headers = withoutTokensInHeaders(response.headers, tokens);
+  if (answer && response.ok) {
+    answer.text = cutTokens(await raced(response.text(), race), tokens);
+    answer.response = headers === response.headers ? response : new Response(null, { status, statusText, headers });
+    return answer.response;
+  }
+  const bytes = await raced(response.arrayBuffer(), race);
+  const init = { status, statusText, headers };
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, init);
-  const handsOver = handOver !== undefined && response.ok;
-  if (!handsOver && (tokens.size === 0 || bytes.byteLength === 0)) return new Response(bytes, init);
+  if (tokens.size === 0 || bytes.byteLength === 0) return new Response(bytes, init);
   const text = utf8.decode(bytes);
   const clean = cutTokens(text, tokens);
-  if (handsOver) {
-    handOver.text = clean;
-    handOver.answer = new Response(null, init);
-    return handOver.answer;
-  }
   if (clean === text) return new Response(bytes, init);
-  const cleanHeaders = new Headers(init.headers);
+  const cleanHeaders = new Headers(headers);
   cleanHeaders.delete("Content-Length");
   return new Response(clean, { ...init, headers: cleanHeaders });
 }
@@ -309,8 +343,9 @@ async function buffered(response: Response, signal: AbortSignal, { tokens, handO
 const utf8 = new TextDecoder();
 
 // A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
-// `dispose` frees what the losing promise brings if it settles after all.
-function untilAborted<T>(pending: Promise<T>, signal: AbortSignal, dispose?: (late: T) => unknown): Promise<T> {
+// `dispose` frees what the losing promise brings if it settles after all. Without a signal, nothing to race.
+function raced<T>(pending: Promise<T>, signal: AbortSignal | undefined, dispose?: (late: T) => unknown): Promise<T> {
+  if (!signal) return pending;
   return new Promise((resolve, reject) => {
     const onAbort = (): void => {
       reject(signal.reason);
@@ -356,10 +391,6 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return onAbort();
     signal?.addEventListener("abort", onAbort, { once: true });
   });
-}
-
-function idFrom(request: Request, name: "MS-RequestId" | "MS-CorrelationId"): string | undefined {
-  return request.headers.get(name) ?? undefined;
 }
 
 // Node's fetch says only "fetch failed"; the reason (ECONNREFUSED, ENOTFOUND...) is on its cause.

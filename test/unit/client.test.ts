@@ -191,7 +191,7 @@ describe("answers", () => {
     await expect(pc.subscriptions.get(customerId, subscriptionId)).resolves.toMatchObject({ autoRenewEnabled: false });
   });
 
-  test("sends the Request openapi-fetch built on the first attempt and a copy with the same body on a retry", async () => {
+  test("sends the same body, MS-RequestId and a token on the first attempt and on a retry", async () => {
     const { pc, requests, fetch } = clientWith((_, index) => (index === 0 ? jsonResponse(503, {}) : jsonResponse(201, {})));
     await pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId }] });
     expect(fetch).toHaveBeenCalledTimes(2);

@@ -210,37 +210,35 @@ describe("createRetryingFetch", () => {
   });
 
   test("refreshes the token once after a 401 and returns the later success", async () => {
-    const authorize = vi.fn(async (headers: Headers, { forceRefresh }: { forceRefresh: boolean }) => {
-      headers.set("Authorization", forceRefresh ? "Bearer fresh" : "Bearer stale");
-    });
+    const token = vi.fn(async ({ forceRefresh }: { forceRefresh: boolean }) => (forceRefresh ? "fresh" : "stale"));
     const { fetch, requests } = scriptedFetch(answer(401), answer(200));
-    const response = await retrying(fetch, { authorize })(logicalCall());
+    const response = await retrying(fetch, { token })(logicalCall());
     expect(response.status).toBe(200);
-    expect(authorize.mock.calls.map(([, options]) => options.forceRefresh)).toEqual([false, true]);
+    expect(token.mock.calls.map(([options]) => options.forceRefresh)).toEqual([false, true]);
     expect(requests.map((request) => request.headers.get("Authorization"))).toEqual(["Bearer stale", "Bearer fresh"]);
     expect(requests.map((request) => request.headers.get("MS-RequestId"))).toEqual([requestId, requestId]);
   });
 
   test("returns a second 401 as is", async () => {
-    const authorize = vi.fn(async () => undefined);
+    const token = vi.fn(async () => "t");
     const { fetch } = scriptedFetch(answer(401), answer(401), answer(200));
-    const response = await retrying(fetch, { authorize })(logicalCall());
+    const response = await retrying(fetch, { token })(logicalCall());
     expect(response.status).toBe(401);
     expect(fetch).toHaveBeenCalledTimes(2);
   });
 
   test("does not count the token refresh against maxRetries", async () => {
     const { fetch } = scriptedFetch(answer(401), answer(503), answer(200));
-    const options = { authorize: async () => undefined, retry: { maxRetries: 1 } };
+    const options = { token: async () => "t", retry: { maxRetries: 1 } };
     const response = await settle(retrying(fetch, options)(logicalCall()));
     expect((response as Response).status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(3);
   });
 
-  test("lets an authorize error propagate unchanged without retrying", async () => {
+  test("lets a token error propagate unchanged without retrying", async () => {
     const failure = new AuthenticationError("no token");
     const { fetch } = scriptedFetch(answer(200));
-    const error = await settle(retrying(fetch, { authorize: async () => Promise.reject(failure) })(logicalCall()));
+    const error = await settle(retrying(fetch, { token: async () => Promise.reject(failure) })(logicalCall()));
     expect(error).toBe(failure);
     expect(fetch).not.toHaveBeenCalled();
   });
@@ -249,7 +247,7 @@ describe("createRetryingFetch", () => {
     const first = trackedAnswer(503);
     const second = trackedAnswer(401);
     const { fetch } = scriptedFetch(first.response, second.response, answer(200));
-    await settle(retrying(fetch, { authorize: async () => undefined })(logicalCall()));
+    await settle(retrying(fetch, { token: async () => "t" })(logicalCall()));
     expect(first.cancel).toHaveBeenCalledTimes(1);
     expect(second.cancel).toHaveBeenCalledTimes(1);
   });
