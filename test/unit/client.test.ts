@@ -191,6 +191,36 @@ describe("answers", () => {
     await expect(pc.subscriptions.get(customerId, subscriptionId)).resolves.toMatchObject({ autoRenewEnabled: false });
   });
 
+  test("shows the typed calls to middleware added to pc.raw, as Requests with every header, until it is ejected", async () => {
+    const { pc } = clientWith(() => jsonResponse(200, subscription));
+    const seen: Request[] = [];
+    const middleware = { onRequest: ({ request }: { request: Request }) => void seen.push(request) };
+    pc.raw.use(middleware);
+    await pc.subscriptions.get(customerId, subscriptionId);
+    await pc.subscriptions.setAutoRenew(customerId, subscriptionId, false);
+    await pc.raw.GET("/customers/{customer_id}/subscriptions/{subscription_id}", {
+      params: { path: { customer_id: customerId, subscription_id: subscriptionId } },
+    });
+    expect(seen).toHaveLength(4);
+    for (const request of seen) {
+      expect(request).toBeInstanceOf(Request);
+      for (const name of ["MS-RequestId", "MS-CorrelationId", "X-Locale", "Accept", "MS-PartnerCenter-Client"]) {
+        expect(request.headers.get(name), name).toBeTruthy();
+      }
+    }
+    pc.raw.eject(middleware);
+    await pc.subscriptions.get(customerId, subscriptionId);
+    expect(seen).toHaveLength(4);
+  });
+
+  test("reads a typed call's answer that middleware read first", async () => {
+    const { pc } = clientWith(() => jsonResponse(200, subscription));
+    const bodies: unknown[] = [];
+    pc.raw.use({ onResponse: async ({ response }) => void bodies.push(await response.clone().json()) });
+    await expect(pc.subscriptions.get(customerId, subscriptionId)).resolves.toMatchObject({ id: subscriptionId });
+    expect(bodies).toEqual([expect.objectContaining({ id: subscriptionId })]);
+  });
+
   test("sends the same body, MS-RequestId and a token on the first attempt and on a retry", async () => {
     const { pc, requests, fetch } = clientWith((_, index) => (index === 0 ? jsonResponse(503, {}) : jsonResponse(201, {})));
     await pc.licenses.update(customerId, userId, { licensesToAssign: [{ skuId }] });

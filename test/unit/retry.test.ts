@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { AbortedError, AuthenticationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import {
   backoffDelayMs,
+  type CallAnswer,
+  CallRequest,
   createRetryingFetch,
   DEFAULT_RETRY,
   parseRetryAfterMs,
@@ -250,6 +252,68 @@ describe("createRetryingFetch", () => {
     await settle(retrying(fetch, { token: async () => "t" })(logicalCall()));
     expect(first.cancel).toHaveBeenCalledTimes(1);
     expect(second.cancel).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("a typed call (CallRequest) over the global fetch", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  /** Stubs the global fetch with `steps` and records the (input, init) pairs it is given. */
+  function stubGlobalFetch(...steps: Response[]) {
+    const calls: Array<{ input: unknown; init: RequestInit }> = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (input: unknown, init: RequestInit) => {
+        calls.push({ input, init });
+        return steps[calls.length - 1] ?? answer(200);
+      }),
+    );
+    return calls;
+  }
+
+  function typedCall(answerTo: CallAnswer, body?: string): CallRequest {
+    const headers = new Headers({ "MS-RequestId": requestId, "MS-CorrelationId": correlationId });
+    return new CallRequest(url, { method: body ? "POST" : "GET", headers, ...(body && { body }), partnerCenterAnswer: answerTo });
+  }
+
+  test("gives fetch the URL and an init with the token, the body and a signal, and the same body on a retry", async () => {
+    const calls = stubGlobalFetch(answer(503), answer(201));
+    const token = "a-token-of-some-length";
+    const body = JSON.stringify({ licensesToAssign: [{ skuId: "sku" }] });
+    await settle(createRetryingFetch({ retry: {}, random: noJitter, token: async () => token })(typedCall({}, body)));
+    expect(calls).toHaveLength(2);
+    for (const { input, init } of calls) {
+      expect(input).toBe(url);
+      expect(init).toMatchObject({ method: "POST", body });
+      expect(init.signal).toBeInstanceOf(AbortSignal);
+      const headers = new Headers(init.headers);
+      expect(headers.get("Authorization")).toBe(`Bearer ${token}`);
+      expect(headers.get("MS-RequestId")).toBe(requestId);
+    }
+    expect(calls[0]!.init.signal).not.toBe(calls[1]!.init.signal);
+  });
+
+  test("leaves a 2xx answer's text, tokens cut out, with the answer it returns", async () => {
+    const token = "a-token-of-some-length";
+    const served = new Response(JSON.stringify({ echo: `Bearer ${token}` }), { status: 200 });
+    stubGlobalFetch(served);
+    const answerTo: CallAnswer = {};
+    const response = await createRetryingFetch({ retry: {}, token: async () => token })(typedCall(answerTo));
+    expect(response).toBe(served);
+    expect(answerTo).toEqual({ response: served, text: JSON.stringify({ echo: "Bearer [redacted]" }) });
+  });
+
+  test("rebuilds a 2xx answer whose headers quote the token", async () => {
+    const token = "a-token-of-some-length";
+    stubGlobalFetch(new Response("{}", { status: 200, headers: { "MS-RequestId": token } }));
+    const answerTo: CallAnswer = {};
+    const response = await createRetryingFetch({ retry: {}, token: async () => token })(typedCall(answerTo));
+    expect(response.headers.get("MS-RequestId")).toBe("[redacted]");
+    expect(answerTo.response).toBe(response);
+  });
+
+  test("refuses a body openapi-fetch did not serialize to a string", () => {
+    expect(() => new CallRequest(url, { method: "POST", body: new Uint8Array([1]) })).toThrow(TypeError);
   });
 });
 
