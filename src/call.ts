@@ -61,9 +61,13 @@ export async function send<T>(
     // openapi-fetch builds its request with `new Request(url, init)`; CallRequest takes the same arguments.
     ...(!runtime.hasMiddleware() && { Request: CallRequest as unknown as typeof Request, partnerCenterAnswer: answer }),
   };
-  const { data, error, response } = await perform(init).catch((cause: unknown) => {
+  let result: RawResult;
+  try {
+    result = await perform(init);
+  } catch (cause) {
     throw asLibraryError(operation.name, cause, call?.signal);
-  });
+  }
+  const { data, error, response } = result;
   if (!response.ok) throw errorFromResponse(operation.name, response, error, sent);
   const meta = idsOf(response, sent);
   // An answer other than the one left in `answer` (a middleware's, or any with middleware in place) has its body.

@@ -263,7 +263,7 @@ async function attempt(
   if (call.signal?.aborted) return aborted(call);
   if (settings.token) {
     // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
-    const token = await settings.token({ forceRefresh, ...(call.signal && { signal: call.signal }) });
+    const token = await settings.token(call.signal ? { forceRefresh, signal: call.signal } : { forceRefresh });
     call.headers.set("Authorization", `Bearer ${token}`);
     // Real tokens are long; a test's "t" is not worth cutting from every answer.
     if (token.length >= 8) call.tokens.add(token);
@@ -322,25 +322,30 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
  */
 async function buffered(response: Response, { tokens, answer }: Call, race: AbortSignal | undefined): Promise<Response> {
   const { status, statusText } = response;
-  const headers = withoutTokensInHeaders(response.headers, tokens);
   if (answer && response.ok) {
     answer.text = cutTokens(await raced(response.text(), race), tokens);
-    answer.response = headers === response.headers ? response : new Response(null, { status, statusText, headers });
+    // Of this answer only the echoed ids are read (call.ts), so only they are searched for a token first.
+    const echoes = ECHOED.some((name) => {
+      const value = response.headers.get(name);
+      return value !== null && cutTokens(value, tokens) !== value;
+    });
+    answer.response = echoes ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) }) : response;
     return answer.response;
   }
   const bytes = await raced(response.arrayBuffer(), race);
-  const init = { status, statusText, headers };
+  const init = { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) };
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, init);
   if (tokens.size === 0 || bytes.byteLength === 0) return new Response(bytes, init);
   const text = utf8.decode(bytes);
   const clean = cutTokens(text, tokens);
   if (clean === text) return new Response(bytes, init);
-  const cleanHeaders = new Headers(headers);
+  const cleanHeaders = new Headers(init.headers);
   cleanHeaders.delete("Content-Length");
   return new Response(clean, { ...init, headers: cleanHeaders });
 }
 
 const utf8 = new TextDecoder();
+const ECHOED = ["MS-RequestId", "MS-CorrelationId"] as const;
 
 // A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
 // `dispose` frees what the losing promise brings if it settles after all. Without a signal, nothing to race.

@@ -77,13 +77,11 @@ export function issuePath(path: readonly PropertyKey[], whole: string): string {
   return text.replace(/^\./, "") || whole;
 }
 
-// Iterative, so that measuring a deep body cannot overflow the stack itself.
-function nestedDeeperThan(body: unknown, limit: number): boolean {
-  const pending: Array<{ value: unknown; depth: number }> = [{ value: body, depth: 0 }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next.value !== "object" || next.value === null) continue;
-    if (next.depth >= limit) return true;
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth: next.depth + 1 });
-  }
+// Recursive and bounded by `limit`: a body nested deeper stops the walk there, so the stack never grows past it.
+function nestedDeeperThan(value: unknown, limit: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (limit === 0) return true;
+  if (Array.isArray(value)) return value.some((item) => nestedDeeperThan(item, limit - 1));
+  for (const key in value) if (nestedDeeperThan((value as Record<string, unknown>)[key], limit - 1)) return true;
   return false;
 }
