@@ -37,6 +37,8 @@ export interface TokenRequestOptions {
 export interface TokenProvider {
   /** The token to put after `Bearer `. */
   getToken(options?: TokenRequestOptions): Promise<string>;
+  /** The cached token if it is still usable, at once; otherwise undefined (then `getToken` gets one). */
+  usableToken(): string | undefined;
 }
 
 /**
@@ -70,6 +72,7 @@ export function createTokenProvider(credential: TokenCredential, options: TokenP
   };
 
   return {
+    usableToken: () => (cached && isUsable(cached) ? cached.token : undefined),
     async getToken({ forceRefresh = false, signal } = {}) {
       if (signal?.aborted) throw abortedError(signal);
       if (forceRefresh) {

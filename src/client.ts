@@ -120,7 +120,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       retry: options.retry ?? {},
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       handBack,
-      token: (request) => tokens.getToken(request),
+      token: (request) => (!request.forceRefresh && tokens.usableToken()) || tokens.getToken(request),
     });
   // Middleware added to pc.raw is added to the typed methods' clients too, so that it sees every call.
   const middleware = new Set<Middleware>();

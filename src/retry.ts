@@ -36,8 +36,8 @@ export interface RetryingFetchOptions {
   retry: RetryOptions | false;
   /** Per attempt; default 60_000; 0 or Infinity disables. */
   timeoutMs?: number;
-  /** The bearer token for an attempt; forceRefresh after a 401 asks for a new one. */
-  token?: (options: { forceRefresh: boolean; signal?: AbortSignal }) => Promise<string>;
+  /** The bearer token for an attempt (at once when cached); forceRefresh after a 401 asks for a new one. */
+  token?: (options: { forceRefresh: boolean; signal?: AbortSignal }) => string | Promise<string>;
   /** Default: timer-based, rejects with AbortedError when the signal aborts. */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
@@ -125,7 +125,8 @@ export class CallRequest {
   readonly body: string | undefined;
   /** The caller's signal, if any. */
   readonly signal: AbortSignal | undefined;
-  readonly answer: CallAnswer | undefined;
+  /** Named as in the init, so that openapi-fetch, which copies init keys a request lacks onto it, finds it here. */
+  readonly partnerCenterAnswer: CallAnswer | undefined;
 
   constructor(url: string, init: RequestInit & { partnerCenterAnswer?: CallAnswer }) {
     const { body } = init;
@@ -135,7 +136,7 @@ export class CallRequest {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     this.body = body ?? undefined;
     this.signal = init.signal ?? undefined;
-    this.answer = init.partnerCenterAnswer;
+    this.partnerCenterAnswer = init.partnerCenterAnswer;
   }
 }
 
@@ -195,7 +196,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
         return `${input.method} ${new URL(input.url).pathname}`;
       },
       tokens: new Set(),
-      answer: typed ? input.answer : undefined,
+      answer: typed ? input.partnerCenterAnswer : undefined,
     };
     return run(call, settings);
   };
@@ -263,7 +264,8 @@ async function attempt(
   if (call.signal?.aborted) return aborted(call);
   if (settings.token) {
     // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
-    const token = await settings.token(call.signal ? { forceRefresh, signal: call.signal } : { forceRefresh });
+    const pending = settings.token(call.signal ? { forceRefresh, signal: call.signal } : { forceRefresh });
+    const token = typeof pending === "string" ? pending : await pending;
     call.headers.set("Authorization", `Bearer ${token}`);
     // Real tokens are long; a test's "t" is not worth cutting from every answer.
     if (token.length >= 8) call.tokens.add(token);

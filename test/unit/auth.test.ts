@@ -73,6 +73,19 @@ describe("createTokenProvider", () => {
     expect(c.getToken).toHaveBeenCalledTimes(2);
   });
 
+  test("gives the cached token at once only while getToken would reuse it", async () => {
+    const c = controlledCredential();
+    const tokens = createTokenProvider(c.credential, { scopes: [scope], refreshMarginMs: 5 * minute });
+    expect(tokens.usableToken()).toBeUndefined();
+    const first = tokens.getToken();
+    c.answer("at-1", 60 * minute);
+    await first;
+    expect(tokens.usableToken()).toBe("at-1");
+    vi.setSystemTime(start + 55 * minute);
+    expect(tokens.usableToken()).toBeUndefined();
+    expect(c.getToken).toHaveBeenCalledTimes(1);
+  });
+
   test("refreshes once refreshAfterTimestamp has passed, long before expiry", async () => {
     const c = controlledCredential();
     const tokens = createTokenProvider(c.credential, { scopes: [scope] });

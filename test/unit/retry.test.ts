@@ -221,8 +221,8 @@ describe("createRetryingFetch", () => {
     expect(requests.map((request) => request.headers.get("MS-RequestId"))).toEqual([requestId, requestId]);
   });
 
-  test("returns a second 401 as is", async () => {
-    const token = vi.fn(async () => "t");
+  test("returns a second 401 as is (with a token given at once, as a cached one is)", async () => {
+    const token = vi.fn(() => "t");
     const { fetch } = scriptedFetch(answer(401), answer(401), answer(200));
     const response = await retrying(fetch, { token })(logicalCall());
     expect(response.status).toBe(401);
