@@ -1,5 +1,5 @@
 import type { RawPartnerCenterClient } from "./client.js";
-import { type CallOptions, callHeaders } from "./context.js";
+import { type CallOptions, callIds } from "./context.js";
 import { AbortedError, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
 import { attachResponseMeta, errorFromResponse, idsOf } from "./response.js";
 import { type CallAnswer, CallRequest } from "./retry.js";
@@ -51,16 +51,16 @@ export async function send<T>(
   call: CallOptions | undefined,
   perform: (init: SendInit) => Promise<RawResult>,
 ): Promise<T> {
-  const ids = callHeaders(call, runtime.correlationId);
-  const sent = { requestId: ids["MS-RequestId"], correlationId: ids["MS-CorrelationId"] };
+  const sent = callIds(call, runtime.correlationId);
   const answer: CallAnswer = {};
-  const init: SendInit = {
-    headers: { ...runtime.headers, ...ids },
-    parseAs: "stream",
-    ...(call?.signal && { signal: call.signal }),
+  const headers = { ...runtime.headers, "MS-RequestId": sent.requestId, "MS-CorrelationId": sent.correlationId };
+  const init: SendInit = { headers, parseAs: "stream" };
+  if (call?.signal) init.signal = call.signal;
+  if (!runtime.hasMiddleware()) {
     // openapi-fetch builds its request with `new Request(url, init)`; CallRequest takes the same arguments.
-    ...(!runtime.hasMiddleware() && { Request: CallRequest as unknown as typeof Request, partnerCenterAnswer: answer }),
-  };
+    init.Request = CallRequest as unknown as typeof Request;
+    init.partnerCenterAnswer = answer;
+  }
   let result: RawResult;
   try {
     result = await perform(init);

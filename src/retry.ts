@@ -179,26 +179,30 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
     now: options.now ?? Date.now,
     handBack: options.handBack ?? [],
   };
-  return async (input) => {
-    const typed = input instanceof CallRequest;
+  return (input) => {
+    if (input instanceof CallRequest) return run(newCall(input, input.headers, input.body, input.partnerCenterAnswer), settings);
     // A raw call's headers are copied: the Request's own may not be changed, and attempts add a token to them.
-    const headers = typed ? input.headers : new Headers(input.headers);
-    const call: Call = {
-      url: input.url,
-      method: input.method,
-      headers,
-      body: typed ? input.body : input.body === null ? undefined : await input.arrayBuffer(),
-      request: typed ? undefined : input,
-      signal: input.signal,
-      // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
-      ids: { requestId: headers.get("MS-RequestId") ?? undefined, correlationId: headers.get("MS-CorrelationId") ?? undefined },
-      get what() {
-        return `${input.method} ${new URL(input.url).pathname}`;
-      },
-      tokens: new Set(),
-      answer: typed ? input.partnerCenterAnswer : undefined,
-    };
-    return run(call, settings);
+    const headers = new Headers(input.headers);
+    if (input.body === null) return run(newCall(input, headers, undefined, undefined), settings);
+    return input.arrayBuffer().then((body) => run(newCall(input, headers, body, undefined), settings));
+  };
+}
+
+function newCall(input: Request | CallRequest, headers: Headers, body: Call["body"], answer: CallAnswer | undefined): Call {
+  return {
+    url: input.url,
+    method: input.method,
+    headers,
+    body,
+    request: input instanceof CallRequest ? undefined : input,
+    signal: input.signal,
+    // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
+    ids: { requestId: headers.get("MS-RequestId") ?? undefined, correlationId: headers.get("MS-CorrelationId") ?? undefined },
+    get what() {
+      return `${input.method} ${new URL(input.url).pathname}`;
+    },
+    tokens: new Set(),
+    answer,
   };
 }
 
@@ -292,7 +296,9 @@ async function attempt(
   const race = request && signal;
   try {
     const response = await (custom && request ? raced(custom(request), race, discard) : globalThis.fetch(input, init));
-    return keepsBody(response) ? await buffered(response, call, race) : response;
+    if (!keepsBody(response)) return response;
+    if (call.answer && response.ok) return answered(response, await raced(response.text(), race), call.answer, call.tokens);
+    return await buffered(response, call.tokens, race);
   } catch (error) {
     if (call.signal?.aborted) return aborted(call);
     const tries = attempts === 1 ? "1 attempt" : `${attempts} attempts`;
@@ -315,25 +321,30 @@ async function attempt(
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /**
+ * Leaves a typed call's 2xx answer and its text, every token this call sent cut out, in the call's
+ * {@link CallAnswer}; the answer itself comes back as it came.
+ */
+function answered(response: Response, text: string, answer: CallAnswer, tokens: ReadonlySet<string>): Response {
+  answer.text = cutTokens(text, tokens);
+  // Of this answer only the echoed ids are read (call.ts), so only they are searched for a token first.
+  const echoes = ECHOED.some((name) => {
+    const value = response.headers.get(name);
+    return value !== null && cutTokens(value, tokens) !== value;
+  });
+  const { status, statusText } = response;
+  answer.response = echoes ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) }) : response;
+  return answer.response;
+}
+
+/**
  * The answer with its body read into memory (Partner Center answers are small JSON documents), and every token
  * this call sent cut out of its headers and body: a service or proxy that echoes the Authorization header (in a
  * fault's description, an HTML title, an MS-RequestId) must not make an error or a result quote it. The exact
- * values are known only here; the shape-based rule of redact.ts catches the rest. A typed call's 2xx answer comes
- * back as it came, its text in the call's {@link CallAnswer}; any other is rebuilt from the bytes read, with the
- * headers and bytes as they came unless a token was found.
+ * values are known only here; the shape-based rule of redact.ts catches the rest. The answer is rebuilt from the
+ * bytes read, with the headers and bytes as they came unless a token was found.
  */
-async function buffered(response: Response, { tokens, answer }: Call, race: AbortSignal | undefined): Promise<Response> {
+async function buffered(response: Response, tokens: ReadonlySet<string>, race: AbortSignal | undefined): Promise<Response> {
   const { status, statusText } = response;
-  if (answer && response.ok) {
-    answer.text = cutTokens(await raced(response.text(), race), tokens);
-    // Of this answer only the echoed ids are read (call.ts), so only they are searched for a token first.
-    const echoes = ECHOED.some((name) => {
-      const value = response.headers.get(name);
-      return value !== null && cutTokens(value, tokens) !== value;
-    });
-    answer.response = echoes ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) }) : response;
-    return answer.response;
-  }
   const bytes = await raced(response.arrayBuffer(), race);
   const init = { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) };
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, init);
