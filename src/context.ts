@@ -23,7 +23,10 @@ export interface ContextSettings {
  * The ids of one logical call, chosen before it is sent so that an error can name them even when the
  * service does not echo them.
  */
-export function callIds(call: CallOptions | undefined, pinnedCorrelationId: string | undefined): { requestId: string; correlationId: string } {
+export function callIds(
+  call: CallOptions | undefined,
+  pinnedCorrelationId: string | undefined,
+): { requestId: string; correlationId: string } {
   return {
     requestId: call?.requestId ?? randomUUID(),
     correlationId: call?.correlationId ?? pinnedCorrelationId ?? randomUUID(),

@@ -332,7 +332,9 @@ function answered(response: Response, text: string, answer: CallAnswer, tokens: 
     return value !== null && cutTokens(value, tokens) !== value;
   });
   const { status, statusText } = response;
-  answer.response = echoes ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) }) : response;
+  answer.response = echoes
+    ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) })
+    : response;
   return answer.response;
 }
 

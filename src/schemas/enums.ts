@@ -85,7 +85,9 @@ export function normalizedEnumField<const Name extends string>(
   const normalized = z
     .union([z.int(), z.string()], { error: "expected an integer or a string" })
     .transform((value) => normalizeEnum(names, value));
-  return mode === "lenient" ? normalized : normalized.refine((value) => isKnown(names, value), { error: (issue) => unknownValue(names, issue.input) });
+  return mode === "lenient"
+    ? normalized
+    : normalized.refine((value) => isKnown(names, value), { error: (issue) => unknownValue(names, issue.input) });
 }
 
 function isKnown(names: readonly string[], value: string): boolean {
