@@ -79,7 +79,7 @@ export async function send<T>(
     throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], meta);
   const parsed = parseResponse(operation.schema, body.value, runtime.validation);
   if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, meta);
-  return attachResponseMeta(parsed.value, { status: response.status, ...meta });
+  return attachResponseMeta(parsed.value, { status: response.status, requestId: meta.requestId, correlationId: meta.correlationId });
 }
 
 function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false; problem: string } {

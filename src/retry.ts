@@ -142,23 +142,37 @@ export class CallRequest {
 }
 
 /** One logical call: what every attempt sends, the body held in memory so that each attempt can replay it. */
-interface Call {
-  url: string;
-  method: string;
-  /** The call's headers; each attempt sets its token in them. */
-  headers: Headers;
-  body: ArrayBuffer | string | undefined;
+class Call {
+  readonly url: string;
+  readonly method: string;
   /** The Request a raw call came as: every attempt is a copy of it, so that each setting it carries stays. */
-  request: Request | undefined;
+  readonly request: Request | undefined;
   /** The caller's signal, if any. */
-  signal: AbortSignal | undefined;
-  ids: RequestIds;
-  /** "METHOD /path", for messages. */
-  readonly what: string;
+  readonly signal: AbortSignal | undefined;
+  readonly ids: RequestIds;
   /** Every credential this call has sent in Authorization, cut out of whatever comes back. */
-  tokens: Set<string>;
-  /** Set for a typed method's call: where its 2xx answer goes. */
-  answer: CallAnswer | undefined;
+  readonly tokens = new Set<string>();
+
+  constructor(
+    input: Request | CallRequest,
+    /** The call's headers; each attempt sets its token in them. */
+    readonly headers: Headers,
+    readonly body: ArrayBuffer | string | undefined,
+    /** Set for a typed method's call: where its 2xx answer goes. */
+    readonly answer: CallAnswer | undefined,
+  ) {
+    this.url = input.url;
+    this.method = input.method;
+    this.request = input instanceof CallRequest ? undefined : input;
+    this.signal = input.signal;
+    // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
+    this.ids = { requestId: headers.get("MS-RequestId") ?? undefined, correlationId: headers.get("MS-CorrelationId") ?? undefined };
+  }
+
+  /** "METHOD /path", for messages. */
+  get what(): string {
+    return `${this.method} ${new URL(this.url).pathname}`;
+  }
 }
 
 /**
@@ -181,29 +195,11 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
     handBack: options.handBack ?? [],
   };
   return (input) => {
-    if (input instanceof CallRequest) return run(newCall(input, input.headers, input.body, input.partnerCenterAnswer), settings);
+    if (input instanceof CallRequest) return run(new Call(input, input.headers, input.body, input.partnerCenterAnswer), settings);
     // A raw call's headers are copied: the Request's own may not be changed, and attempts add a token to them.
     const headers = new Headers(input.headers);
-    if (input.body === null) return run(newCall(input, headers, undefined, undefined), settings);
-    return input.arrayBuffer().then((body) => run(newCall(input, headers, body, undefined), settings));
-  };
-}
-
-function newCall(input: Request | CallRequest, headers: Headers, body: Call["body"], answer: CallAnswer | undefined): Call {
-  return {
-    url: input.url,
-    method: input.method,
-    headers,
-    body,
-    request: input instanceof CallRequest ? undefined : input,
-    signal: input.signal,
-    // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
-    ids: { requestId: headers.get("MS-RequestId") ?? undefined, correlationId: headers.get("MS-CorrelationId") ?? undefined },
-    get what() {
-      return `${input.method} ${new URL(input.url).pathname}`;
-    },
-    tokens: new Set(),
-    answer,
+    if (input.body === null) return run(new Call(input, headers, undefined, undefined), settings);
+    return input.arrayBuffer().then((body) => run(new Call(input, headers, body, undefined), settings));
   };
 }
 
