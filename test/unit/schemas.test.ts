@@ -308,4 +308,45 @@ describe("parseResponse", () => {
       problems: ["items[0].n: Invalid input: expected number, received string"],
     });
   });
+
+  describe("parsing with just the keys an answer holds gives what the whole schema gives", () => {
+    const whole = (schema: z.ZodType, body: unknown) => {
+      const result = schema.safeParse(body);
+      return result.success ? { ok: true, value: result.data } : { ok: false };
+    };
+    const subscription = responseSchemas.Subscription;
+    const bodies: unknown[] = [
+      { id: "s-1", quantity: 3, status: "active", attributes: { etag: "e" } },
+      { id: "s-1", quantity: 3, status: "active", attributes: { etag: "e" }, futureField: [1, { a: 2 }] },
+      { id: "s-1", quantity: "3", status: 7 },
+      { quantity: 3, id: "s-1" },
+      {},
+      { toString: "shadowing a prototype key", constructor: 1 },
+    ];
+    test.each(checking)("subscriptions, %s, parsed twice (the second time with the narrowed schema kept)", (mode) => {
+      for (const body of [...bodies, ...bodies]) {
+        const parsed = parseResponse(subscription, body, mode);
+        const expected = whole(subscription[mode], body);
+        expect(parsed.ok).toBe(expected.ok);
+        if (parsed.ok) expect(parsed.value).toStrictEqual(expected.value);
+      }
+    });
+
+    test("a required key, a default and an object's own refinement still count when the answer lacks the key", () => {
+      const required = z.looseObject({ id: z.string(), name: z.string().optional() });
+      expect(parseResponse(required, { name: "n" }).ok).toBe(false);
+      const defaulted = z.looseObject({ n: z.number().default(5), m: z.string().optional() });
+      expect(parseResponse(defaulted, { m: "x" })).toEqual({ ok: true, value: { n: 5, m: "x" } });
+      const refined = z.looseObject({ a: z.string().optional(), b: z.string().optional() }).refine((value) => value.b !== undefined);
+      expect(parseResponse(refined, { a: "x" }).ok).toBe(false);
+    });
+
+    test("answers with ever new keys are still parsed, and checked, once no more narrowed schemas are kept", () => {
+      for (let n = 0; n < 40; n += 1) {
+        const body = { id: "s", [`extra${n}`]: n, quantity: n };
+        expect(parseResponse(subscription, body)).toEqual({ ok: true, value: body });
+      }
+      expect(parseResponse(subscription, { id: "s", extra99: 1, quantity: "x" }).ok).toBe(false);
+    });
+  });
 });
