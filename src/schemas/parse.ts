@@ -94,7 +94,10 @@ function narrowed(schema: z.ZodType, body: unknown): z.ZodType {
   const present = Object.keys(body);
   if (present.length > 64) return schema;
   let bySignature = narrowedSchemas.get(schema);
-  if (!bySignature) narrowedSchemas.set(schema, (bySignature = new Map()));
+  if (!bySignature) {
+    bySignature = new Map();
+    narrowedSchemas.set(schema, bySignature);
+  }
   const signature = present.join("\n");
   const known = bySignature.get(signature);
   if (known) return known;
