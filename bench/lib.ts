@@ -39,7 +39,7 @@ export const benchToken = `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.${"x".repeat(140
 /** The license change every bench write sends. */
 export const licenseChange = { licensesToAssign: [{ skuId: benchIds.skuId }] };
 
-/** The subscription GET answers (the shape of the spec's example). */
+/** The subscription GET answers: a subscription as the service sends one, with an etag. */
 export const subscriptionBody = JSON.stringify({
   id: benchIds.subscriptionId,
   offerId: "91fd106f-4b2c-4938-95ac-f54f74e9a239",

@@ -2,7 +2,7 @@
  * Part 3, package cost: what the library adds to an application. esbuild bundles src/index.ts minified, once
  * with every package left external (our own code) and once with openapi-fetch and zod inside (what a user
  * downloads beyond the Azure packages, which an Azure application has already). Cold import time is measured in
- * fresh node processes importing the second bundle, the way an application's first `import` pays for it.
+ * fresh node processes importing each bundle, the way an application's first `import` pays for it.
  */
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";

@@ -31,7 +31,7 @@ export interface ThrottledStats {
   requests: number;
   throttledByPartner: number;
   throttledByCustomer: number;
-  /** A request id that arrived again after its write was applied (answered from the store, not applied again). */
+  /** A request id that arrived again after its write was applied (answered, not applied again). */
   replays: number;
   /** Items applied under more than one request id: real duplicate writes. */
   itemsAppliedTwice: number;

@@ -122,8 +122,9 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       handBack,
       token: (request) => (!request.forceRefresh && tokens.usableToken()) || tokens.getToken(request),
     });
-  // Middleware added to pc.raw is added to the typed methods' clients too, so that it sees every call.
-  const middleware = new Set<Middleware>();
+  // Middleware added to pc.raw is added to the typed methods' clients too, so that it sees every call. The list
+  // mirrors openapi-fetch's own: each use() adds once more, each eject() takes one away.
+  const middleware: Middleware[] = [];
   // Two stacks over one token cache: the bulk runner's hands 429s back to it, to pause just that customer. Their
   // clients carry no middleware of their own: the typed methods set every header themselves (call.ts).
   const runtimeFor = (fetch: ReturnType<typeof fetchFor>): Runtime => ({
@@ -132,7 +133,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
     correlationId: options.correlationId,
     validation: options.validation ?? "lenient",
     headers: contextHeaders(context),
-    hasMiddleware: () => middleware.size > 0,
+    hasMiddleware: () => middleware.length > 0,
   });
   const fetch = fetchFor([]);
   const runtime = runtimeFor(fetch);
@@ -147,11 +148,11 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       ...raw,
       use(...added) {
         for (const client of [raw, runtime.raw, bulk.raw]) client.use(...added);
-        for (const one of added) middleware.add(one);
+        middleware.push(...added.filter(Boolean));
       },
       eject(...removed) {
         for (const client of [raw, runtime.raw, bulk.raw]) client.eject(...removed);
-        for (const one of removed) middleware.delete(one);
+        for (const one of removed) if (middleware.includes(one)) middleware.splice(middleware.indexOf(one), 1);
       },
     },
   };

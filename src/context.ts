@@ -55,8 +55,9 @@ export function requestContextMiddleware(settings: ContextSettings): Middleware 
     onRequest({ request }) {
       const { headers } = request;
       for (const [name, value] of fixed) if (!headers.has(name)) headers.set(name, value);
-      if (!headers.has("MS-RequestId")) headers.set("MS-RequestId", randomUUID());
-      if (!headers.has("MS-CorrelationId")) headers.set("MS-CorrelationId", settings.correlationId ?? randomUUID());
+      const ids = callIds(undefined, settings.correlationId);
+      if (!headers.has("MS-RequestId")) headers.set("MS-RequestId", ids.requestId);
+      if (!headers.has("MS-CorrelationId")) headers.set("MS-CorrelationId", ids.correlationId);
       return request;
     },
   };

@@ -27,6 +27,14 @@ export class PartnerCenterError extends Error {
   }
 }
 
+/** The MS-RequestId and MS-CorrelationId in `headers`, each falling back to `fallback`'s. */
+export function idsIn(headers: Headers, fallback: RequestIds = {}): RequestIds {
+  return {
+    requestId: headers.get("MS-RequestId") ?? fallback.requestId,
+    correlationId: headers.get("MS-CorrelationId") ?? fallback.correlationId,
+  };
+}
+
 export function idsSuffix({ requestId, correlationId }: RequestIds): string {
   const parts = [requestId && `MS-RequestId ${requestId}`, correlationId && `MS-CorrelationId ${correlationId}`];
   const present = parts.filter(Boolean);

@@ -1,4 +1,4 @@
-import { type RequestIds, type ServiceError, serviceErrorClass } from "./errors.js";
+import { idsIn, type RequestIds, type ServiceError, serviceErrorClass } from "./errors.js";
 import { parseRetryAfterMs } from "./retry.js";
 
 /** What the server said about a call that succeeded: status and the ids to quote to support. */
@@ -21,10 +21,7 @@ export function attachResponseMeta<T>(result: T, meta: ResponseMeta): T {
 
 /** The ids the server echoed, falling back to the ones the call sent. */
 export function idsOf(response: Response, sent: RequestIds = {}): RequestIds {
-  return {
-    requestId: response.headers.get("MS-RequestId") ?? sent.requestId,
-    correlationId: response.headers.get("MS-CorrelationId") ?? sent.correlationId,
-  };
+  return idsIn(response.headers, sent);
 }
 
 /**

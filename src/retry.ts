@@ -3,7 +3,7 @@
  * `maxRetries + 1` attempts (plus one after a token refresh), each sending the same request, so the
  * MS-RequestId set once per call makes every repeat, writes included, idempotent.
  */
-import { AbortedError, NetworkError, type RequestIds, TimeoutError } from "./errors.js";
+import { AbortedError, idsIn, NetworkError, type RequestIds, TimeoutError } from "./errors.js";
 import { cutTokens, redactSecrets, scrubError, withoutTokensInHeaders } from "./redact.js";
 
 /** How hard to retry; every field is optional and falls back to {@link DEFAULT_RETRY}. */
@@ -102,7 +102,7 @@ export function backoffDelayMs(attempt: number, options: Required<RetryOptions>,
 
 // The options with every default filled in; `retry: false` becomes maxRetries 0 without a token refresh.
 type Settings = Required<Omit<RetryingFetchOptions, "retry" | "fetch" | "token">> &
-  Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions>; refreshOn401: boolean };
+  Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions> };
 
 /** Where the retrying fetch leaves the 2xx answer of a typed method's call (see {@link CallRequest}). */
 export interface CallAnswer {
@@ -153,20 +153,22 @@ class Call {
   /** Every credential this call has sent in Authorization, cut out of whatever comes back. */
   readonly tokens = new Set<string>();
 
+  /** Set for a typed method's call: where its 2xx answer goes. */
+  readonly answer: CallAnswer | undefined;
+
   constructor(
     input: Request | CallRequest,
     /** The call's headers; each attempt sets its token in them. */
     readonly headers: Headers,
     readonly body: ArrayBuffer | string | undefined,
-    /** Set for a typed method's call: where its 2xx answer goes. */
-    readonly answer: CallAnswer | undefined,
   ) {
     this.url = input.url;
     this.method = input.method;
     this.request = input instanceof CallRequest ? undefined : input;
+    this.answer = input instanceof CallRequest ? input.partnerCenterAnswer : undefined;
     this.signal = input.signal;
     // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
-    this.ids = { requestId: headers.get("MS-RequestId") ?? undefined, correlationId: headers.get("MS-CorrelationId") ?? undefined };
+    this.ids = idsIn(headers);
   }
 
   /** "METHOD /path", for messages. */
@@ -185,8 +187,6 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
   const settings: Settings = {
     fetch: options.fetch,
     retry: options.retry === false ? { ...DEFAULT_RETRY, maxRetries: 0 } : { ...DEFAULT_RETRY, ...options.retry },
-    // A 401 gets its one fresh-token retry even with `retry: false`: a token expiring mid-run is not a fault to give up on.
-    refreshOn401: options.token !== undefined,
     timeoutMs: options.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     token: options.token,
     sleep: options.sleep ?? sleep,
@@ -195,11 +195,11 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
     handBack: options.handBack ?? [],
   };
   return (input) => {
-    if (input instanceof CallRequest) return run(new Call(input, input.headers, input.body, input.partnerCenterAnswer), settings);
+    if (input instanceof CallRequest) return run(new Call(input, input.headers, input.body), settings);
     // A raw call's headers are copied: the Request's own may not be changed, and attempts add a token to them.
     const headers = new Headers(input.headers);
-    if (input.body === null) return run(new Call(input, headers, undefined, undefined), settings);
-    return input.arrayBuffer().then((body) => run(new Call(input, headers, body, undefined), settings));
+    if (input.body === null) return run(new Call(input, headers, undefined), settings);
+    return input.arrayBuffer().then((body) => run(new Call(input, headers, body), settings));
   };
 }
 
@@ -241,7 +241,8 @@ const RETURN: Step = Object.freeze({ kind: "return" });
 function nextStep(result: Outcome, { retries, refreshed }: { retries: number; refreshed: boolean }, settings: Settings): Step {
   if (result instanceof Response) {
     if (result.ok) return RETURN;
-    if (result.status === 401 && settings.refreshOn401 && !refreshed) return { kind: "refresh" };
+    // A 401 gets its one fresh-token retry even with `retry: false`: a token expiring mid-run is not a fault to give up on.
+    if (result.status === 401 && settings.token && !refreshed) return { kind: "refresh" };
   }
   const answer = result instanceof Response ? { status: result.status } : { error: result };
   const retryAfterMs = result instanceof Response ? parseRetryAfterMs(result.headers.get("Retry-After"), settings.now()) : undefined;
@@ -287,12 +288,12 @@ async function attempt(
   // garbage-collected mid-attempt, the abort would no longer reach the socket, which would stay open for good; the
   // listener holds the Request until the attempt is over.
   const custom = settings.fetch;
-  const request = custom && new Request(input, init);
+  const request = custom ? new Request(input, init) : undefined;
   const holdRequest = (): Request | undefined => request;
   if (request) signal.addEventListener("abort", holdRequest, { once: true });
-  const race = request && signal;
+  const race = request ? signal : undefined;
   try {
-    const response = await (custom && request ? raced(custom(request), race, discard) : globalThis.fetch(input, init));
+    const response = await (custom ? raced(custom(request!), signal, discard) : globalThis.fetch(input, init));
     if (!keepsBody(response)) return response;
     if (call.answer && response.ok) return answered(response, await raced(response.text(), race), call.answer, call.tokens);
     return await buffered(response, call.tokens, race);
@@ -324,10 +325,7 @@ const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304
 function answered(response: Response, text: string, answer: CallAnswer, tokens: ReadonlySet<string>): Response {
   answer.text = cutTokens(text, tokens);
   // Of this answer only the echoed ids are read (call.ts), so only they are searched for a token first.
-  const echoes = ECHOED.some((name) => {
-    const value = response.headers.get(name);
-    return value !== null && cutTokens(value, tokens) !== value;
-  });
+  const echoes = Object.values(idsIn(response.headers)).some((value) => value !== undefined && cutTokens(value, tokens) !== value);
   const { status, statusText } = response;
   answer.response = echoes
     ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) })
@@ -357,7 +355,6 @@ async function buffered(response: Response, tokens: ReadonlySet<string>, race: A
 }
 
 const utf8 = new TextDecoder();
-const ECHOED = ["MS-RequestId", "MS-CorrelationId"] as const;
 
 // A custom fetch may ignore its signal; racing it keeps timeouts and the caller's abort prompt regardless.
 // `dispose` frees what the losing promise brings if it settles after all. Without a signal, nothing to race.

@@ -1,4 +1,4 @@
-import { z } from "zod";
+import type { z } from "zod";
 import { commonSchemas } from "./common.js";
 import { licenseSchemas } from "./licenses.js";
 import type { ResponseSchema, ValidationMode } from "./modes.js";
@@ -60,7 +60,7 @@ export function parseResponse(
   if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, problems: [`(body): nested deeper than ${MAX_DEPTH} levels`] };
   const resolved = typeof schema === "string" ? responseSchemas[schema] : schema;
   const zodSchema = "lenient" in resolved ? resolved[mode] : resolved;
-  const result = narrowed(zodSchema, body).safeParse(body);
+  const result = zodSchema.safeParse(body);
   return result.success ? { ok: true, value: result.data } : { ok: false, problems: describeProblems(result.error.issues) };
 }
 
@@ -75,44 +75,6 @@ export function describeProblems(issues: readonly z.core.$ZodIssue[]): string[] 
 export function issuePath(path: readonly PropertyKey[], whole: string): string {
   const text = path.map((part) => (typeof part === "number" ? `[${part}]` : `.${String(part)}`)).join("");
   return text.replace(/^\./, "") || whole;
-}
-
-/** At most this many narrowed schemas are kept per object schema (see {@link narrowed}). */
-const MAX_NARROWED = 16;
-const narrowedSchemas = new WeakMap<z.ZodType, Map<string, z.ZodType>>();
-
-/**
- * The object schema without the optional keys `body` lacks, which parses `body` to the same result: zod's object
- * parser visits every key of its shape, present or not, and a subscription's shape has 36 keys of which an answer
- * holds about half. Answers of one kind carry the same keys, so one narrowed schema is built per set of keys, up
- * to MAX_NARROWED per schema.
- */
-function narrowed(schema: z.ZodType, body: unknown): z.ZodType {
-  if (!(schema instanceof z.ZodObject) || typeof body !== "object" || body === null || Array.isArray(body)) return schema;
-  // pick() drops an object's own refinements, so a schema with any is used whole.
-  if (schema._zod.def.checks?.length) return schema;
-  const present = Object.keys(body);
-  if (present.length > 64) return schema;
-  let bySignature = narrowedSchemas.get(schema);
-  if (!bySignature) {
-    bySignature = new Map();
-    narrowedSchemas.set(schema, bySignature);
-  }
-  const signature = present.join("\n");
-  const known = bySignature.get(signature);
-  if (known) return known;
-  if (bySignature.size >= MAX_NARROWED) return schema;
-  const shape: Record<string, z.core.$ZodType> = schema.shape;
-  // A key left out must change nothing when absent: optional going in and coming out (no default to fill in).
-  const mask: Record<string, true> = {};
-  for (const key of Object.keys(shape)) if (key in body || !isOptional(shape[key]!)) mask[key] = true;
-  const narrow = schema.pick(mask);
-  bySignature.set(signature, narrow);
-  return narrow;
-}
-
-function isOptional(schema: z.core.$ZodType): boolean {
-  return schema._zod.optin === "optional" && schema._zod.optout === "optional";
 }
 
 // Recursive and bounded by `limit`: a body nested deeper stops the walk there, so the stack never grows past it.

@@ -27,7 +27,7 @@ describe("requestIdToReuse", () => {
     ["BadRequestError", undefined],
     ["TooManyRequestsError", undefined],
     ["InvalidInputError", undefined],
-  ])("a failed row with %s reuses its id: %s", (errorClass, expected) => {
+  ])("a failed row with %s: the id to reuse is %s", (errorClass, expected) => {
     expect(requestIdToReuse({ status: "failed", errorClass, requestId: earlier })).toBe(expected);
   });
 

@@ -165,8 +165,9 @@ describe("runBulk", () => {
       },
     }))
       results.push(result);
+    expect(results).toHaveLength(6);
     const c0 = results.filter((result) => result.item.customer === "c0");
-    expect(c0.length).toBeGreaterThan(0);
+    expect(c0).toHaveLength(3);
     for (const result of c0) {
       expect(result).toMatchObject({ ok: false, error: expect.any(AbortedError) });
       expect(task.log.find((entry) => entry.item.n === result.item.n)?.requestId).toBe(result.requestId);
@@ -249,6 +250,7 @@ describe("runBulk", () => {
       expect(task.log.filter((entry) => entry.item.customer === "c0").length).toBeGreaterThan(3);
       await vi.advanceTimersByTimeAsync(10_000);
       const results = await run;
+      expect(results).toHaveLength(200);
       expect(results.every((result) => result.ok)).toBe(true);
       expect(task.log).toHaveLength(209);
     } finally {

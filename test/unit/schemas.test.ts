@@ -309,7 +309,7 @@ describe("parseResponse", () => {
     });
   });
 
-  describe("parsing with just the keys an answer holds gives what the whole schema gives", () => {
+  describe("parseResponse gives what the schema's own parse gives", () => {
     const whole = (schema: z.ZodType, body: unknown) => {
       const result = schema.safeParse(body);
       return result.success ? { ok: true, value: result.data } : { ok: false };
@@ -320,10 +320,11 @@ describe("parseResponse", () => {
       { id: "s-1", quantity: 3, status: "active", attributes: { etag: "e" }, futureField: [1, { a: 2 }] },
       { id: "s-1", quantity: "3", status: 7 },
       { quantity: 3, id: "s-1" },
+      { id: "s-1", status: 7 },
       {},
       { toString: "shadowing a prototype key", constructor: 1 },
     ];
-    test.each(checking)("subscriptions, %s, parsed twice (the second time with the narrowed schema kept)", (mode) => {
+    test.each(checking)("subscriptions, %s", (mode) => {
       for (const body of [...bodies, ...bodies]) {
         const parsed = parseResponse(subscription, body, mode);
         const expected = whole(subscription[mode as "lenient" | "strict"], body);
@@ -341,7 +342,7 @@ describe("parseResponse", () => {
       expect(parseResponse(refined, { a: "x" }).ok).toBe(false);
     });
 
-    test("answers with ever new keys are still parsed, and checked, once no more narrowed schemas are kept", () => {
+    test("answers with ever new keys are parsed, and checked", () => {
       for (let n = 0; n < 40; n += 1) {
         const body = { id: "s", [`extra${n}`]: n, quantity: n };
         expect(parseResponse(subscription, body)).toEqual({ ok: true, value: body });
