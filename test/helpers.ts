@@ -88,3 +88,10 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
     headers: { "Content-Type": "application/json", ...headers },
   });
 }
+
+/** Every value of an async iterable, in order (Array.fromAsync needs Node 22). */
+export async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const result of results) all.push(result);
+  return all;
+}

@@ -1,15 +1,9 @@
 import { describe, expect, test } from "vitest";
 import { type BulkLicenseItem, createPartnerCenterClient, InvalidInputError, type PartnerCenterClient } from "../../src/index.js";
-import { ids, jsonResponse, staticCredential } from "../helpers.js";
+import { collect, ids, jsonResponse, staticCredential } from "../helpers.js";
 
 const { customerId, subscriptionId, skuId } = ids;
 const otherCustomer = "11111111-2222-3333-4444-555555555555";
-
-async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const result of results) all.push(result);
-  return all;
-}
 
 function bulkClient(answer: (request: Request, seen: number) => Response) {
   const requests: Request[] = [];

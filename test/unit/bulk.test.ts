@@ -1,6 +1,7 @@
 import { describe, expect, test, vi } from "vitest";
 import { type BulkProgress, type BulkResult, runBulk } from "../../src/bulk/run-bulk.js";
 import { AbortedError, NotFoundError, TooManyRequestsError } from "../../src/errors.js";
+import { collect } from "../helpers.js";
 
 interface Item {
   customer: string;
@@ -9,12 +10,6 @@ interface Item {
 
 const items = (customers: number, perCustomer: number): Item[] =>
   Array.from({ length: customers * perCustomer }, (_, i) => ({ customer: `c${i % customers}`, n: i }));
-
-async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
-  const all: T[] = [];
-  for await (const result of results) all.push(result);
-  return all;
-}
 
 /** A task that records what ran, in what order, and how many ran at once (overall and per customer). */
 function recordingTask(answer: (item: Item, attempt: number) => Promise<string> | string = (item) => `ok ${item.n}`) {
