@@ -2,7 +2,7 @@ import type { RawPartnerCenterClient } from "./client.js";
 import { type CallOptions, callIds } from "./context.js";
 import { AbortedError, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
 import { attachResponseMeta, errorFromResponse, idsOf } from "./response.js";
-import { type CallAnswer, CallRequest } from "./retry.js";
+import { CallRequest, type TypedCall } from "./retry.js";
 import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
 
 /** What the operation groups share: the typed client beneath and how strictly answers are checked. */
@@ -26,8 +26,8 @@ export interface SendInit {
   parseAs: "stream";
   /** {@link CallRequest}, unless middleware is in place. */
   Request?: typeof Request;
-  /** Where the retrying fetch beneath leaves a 2xx answer (see {@link CallRequest}). */
-  partnerCenterAnswer?: CallAnswer;
+  /** The call's ids, and where the retrying fetch beneath leaves a 2xx answer (see {@link CallRequest}). */
+  partnerCenterCall?: TypedCall;
 }
 
 interface RawResult {
@@ -43,7 +43,7 @@ interface RawResult {
  *
  * openapi-fetch builds a {@link CallRequest} rather than a Request, unless middleware added to pc.raw needs a real
  * one. The retrying fetch beneath reads a 2xx answer's body itself (to retry one cut off mid-way) and leaves the
- * text in the {@link CallAnswer}, so openapi-fetch is told not to read it (`parseAs: "stream"`).
+ * text in the {@link TypedCall}, so openapi-fetch is told not to read it (`parseAs: "stream"`).
  */
 export async function send<T>(
   runtime: Runtime,
@@ -52,14 +52,14 @@ export async function send<T>(
   perform: (init: SendInit) => Promise<RawResult>,
 ): Promise<T> {
   const sent = callIds(call, runtime.correlationId);
-  const answer: CallAnswer = {};
+  const typed: TypedCall = { sent };
   const headers = { ...runtime.headers, "MS-RequestId": sent.requestId, "MS-CorrelationId": sent.correlationId };
   const init: SendInit = { headers, parseAs: "stream" };
   if (call?.signal) init.signal = call.signal;
   if (!runtime.hasMiddleware()) {
     // openapi-fetch builds its request with `new Request(url, init)`; CallRequest takes the same arguments.
     init.Request = CallRequest as unknown as typeof Request;
-    init.partnerCenterAnswer = answer;
+    init.partnerCenterCall = typed;
   }
   let result: RawResult;
   try {
@@ -69,9 +69,10 @@ export async function send<T>(
   }
   const { data, error, response } = result;
   if (!response.ok) throw errorFromResponse(operation.name, response, error, sent);
-  const meta = idsOf(response, sent);
-  // An answer other than the one left in `answer` (a middleware's, or any with middleware in place) has its body.
-  const text = response === answer.response ? answer.text : data instanceof ReadableStream ? await new Response(data).text() : undefined;
+  // An answer other than the one left in `typed` (a middleware's, or any with middleware in place) has its body.
+  const left = response === typed.response;
+  const meta = (left && typed.echoed) || idsOf(response, sent);
+  const text = left ? typed.text : data instanceof ReadableStream ? await new Response(data).text() : undefined;
   const body = parseJson(text);
   if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], meta);
   // Even unchecked ("off"), an answer the methods read fields of must be a JSON object.

@@ -104,12 +104,19 @@ export function backoffDelayMs(attempt: number, options: Required<RetryOptions>,
 type Settings = Required<Omit<RetryingFetchOptions, "retry" | "fetch" | "token">> &
   Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions> };
 
-/** Where the retrying fetch leaves the 2xx answer of a typed method's call (see {@link CallRequest}). */
-export interface CallAnswer {
+/**
+ * What a typed method's call hands the retrying fetch besides its request (see {@link CallRequest}), and where the
+ * 2xx answer is left for it.
+ */
+export interface TypedCall {
+  /** The ids the call sends (in its headers too): known already, so not read back from them. */
+  readonly sent: RequestIds;
   /** The answer, its body already read into `text`. */
   response?: Response;
   /** Its body, with every token the call sent cut out. */
   text?: string;
+  /** The ids it echoed, each falling back to the one the call sent. */
+  echoed?: RequestIds;
 }
 
 /**
@@ -127,9 +134,9 @@ export class CallRequest {
   /** The caller's signal, if any. */
   readonly signal: AbortSignal | undefined;
   /** Named as in the init, so that openapi-fetch, which copies init keys a request lacks onto it, finds it here. */
-  readonly partnerCenterAnswer: CallAnswer | undefined;
+  readonly partnerCenterCall: TypedCall | undefined;
 
-  constructor(url: string, init: RequestInit & { partnerCenterAnswer?: CallAnswer }) {
+  constructor(url: string, init: RequestInit & { partnerCenterCall?: TypedCall }) {
     const { body } = init;
     if (body != null && typeof body !== "string") throw new TypeError("a typed call's body must be serialized to a string");
     this.url = url;
@@ -137,7 +144,7 @@ export class CallRequest {
     this.headers = init.headers instanceof Headers ? init.headers : new Headers(init.headers);
     this.body = body ?? undefined;
     this.signal = init.signal ?? undefined;
-    this.partnerCenterAnswer = init.partnerCenterAnswer;
+    this.partnerCenterCall = init.partnerCenterCall;
   }
 }
 
@@ -153,8 +160,8 @@ class Call {
   /** Every credential this call has sent in Authorization, cut out of whatever comes back. */
   readonly tokens = new Set<string>();
 
-  /** Set for a typed method's call: where its 2xx answer goes. */
-  readonly answer: CallAnswer | undefined;
+  /** Set for a typed method's call: its ids, and where its 2xx answer goes. */
+  readonly typed: TypedCall | undefined;
 
   constructor(
     input: Request | CallRequest,
@@ -165,10 +172,10 @@ class Call {
     this.url = input.url;
     this.method = input.method;
     this.request = input instanceof CallRequest ? undefined : input;
-    this.answer = input instanceof CallRequest ? input.partnerCenterAnswer : undefined;
+    this.typed = input instanceof CallRequest ? input.partnerCenterCall : undefined;
     this.signal = input.signal;
     // Only the two ids are ever read from the headers: nothing else (least of all Authorization) reaches a message.
-    this.ids = idsIn(headers);
+    this.ids = this.typed?.sent ?? idsIn(headers);
   }
 
   /** "METHOD /path", for messages. */
@@ -295,7 +302,7 @@ async function attempt(
   try {
     const response = await (custom ? raced(custom(request!), signal, discard) : globalThis.fetch(input, init));
     if (!keepsBody(response)) return response;
-    if (call.answer && response.ok) return answered(response, await raced(response.text(), race), call.answer, call.tokens);
+    if (call.typed && response.ok) return answered(response, await raced(response.text(), race), call.typed, call);
     return await buffered(response, call.tokens, race);
   } catch (error) {
     if (call.signal?.aborted) return aborted(call);
@@ -319,18 +326,20 @@ async function attempt(
 const NULL_BODY_STATUSES: ReadonlySet<number> = new Set([101, 103, 204, 205, 304]);
 
 /**
- * Leaves a typed call's 2xx answer and its text, every token this call sent cut out, in the call's
- * {@link CallAnswer}; the answer itself comes back as it came.
+ * Leaves a typed call's 2xx answer, its text and the ids it echoed in the call's {@link TypedCall}, every token the
+ * call sent cut out; the answer itself comes back as it came unless an echoed id quotes a token.
  */
-function answered(response: Response, text: string, answer: CallAnswer, tokens: ReadonlySet<string>): Response {
-  answer.text = cutTokens(text, tokens);
-  // Of this answer only the echoed ids are read (call.ts), so only they are searched for a token first.
-  const echoes = Object.values(idsIn(response.headers)).some((value) => value !== undefined && cutTokens(value, tokens) !== value);
+function answered(response: Response, text: string, typed: TypedCall, { ids, tokens }: Call): Response {
+  typed.text = cutTokens(text, tokens);
+  // Of this answer only the echoed ids are read (call.ts), so only they are searched for a token.
+  const echoed = idsIn(response.headers, ids);
+  const quotes = [echoed.requestId, echoed.correlationId].some((value) => value !== undefined && cutTokens(value, tokens) !== value);
   const { status, statusText } = response;
-  answer.response = echoes
+  typed.response = quotes
     ? new Response(null, { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) })
     : response;
-  return answer.response;
+  typed.echoed = quotes ? idsIn(typed.response.headers, ids) : echoed;
+  return typed.response;
 }
 
 /**

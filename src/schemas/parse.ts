@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { commonSchemas } from "./common.js";
+import { exactTest } from "./exact.js";
 import { licenseSchemas } from "./licenses.js";
 import type { ResponseSchema, ValidationMode } from "./modes.js";
 import { subscriptionSchemas } from "./subscriptions.js";
@@ -60,6 +61,8 @@ export function parseResponse(
   if (nestedDeeperThan(body, MAX_DEPTH)) return { ok: false, problems: [`(body): nested deeper than ${MAX_DEPTH} levels`] };
   const resolved = typeof schema === "string" ? responseSchemas[schema] : schema;
   const zodSchema = "lenient" in resolved ? resolved[mode] : resolved;
+  // An answer that already is what zod would return is returned as it is, without zod's copy (see exact.ts).
+  if (exactTest(zodSchema)?.(body)) return { ok: true, value: body };
   const result = zodSchema.safeParse(body);
   return result.success ? { ok: true, value: result.data } : { ok: false, problems: describeProblems(result.error.issues) };
 }

@@ -2,13 +2,13 @@ import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import { AbortedError, AuthenticationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import {
   backoffDelayMs,
-  type CallAnswer,
   CallRequest,
   createRetryingFetch,
   DEFAULT_RETRY,
   parseRetryAfterMs,
   type RetryingFetchOptions,
   retryDecision,
+  type TypedCall,
 } from "../../src/retry.js";
 
 const url = "https://api.partnercenter.microsoft.com/v1/customers/c-1/users/u-1/licenseupdates";
@@ -271,16 +271,21 @@ describe("a typed call (CallRequest) over the global fetch", () => {
     return calls;
   }
 
-  function typedCall(answerTo: CallAnswer, body?: string): CallRequest {
+  /** A typed call's own part, as send() makes it: the ids it sends. */
+  function sentIds(): TypedCall {
+    return { sent: { requestId, correlationId } };
+  }
+
+  function typedCall(answerTo: TypedCall, body?: string): CallRequest {
     const headers = new Headers({ "MS-RequestId": requestId, "MS-CorrelationId": correlationId });
-    return new CallRequest(url, { method: body ? "POST" : "GET", headers, ...(body && { body }), partnerCenterAnswer: answerTo });
+    return new CallRequest(url, { method: body ? "POST" : "GET", headers, ...(body && { body }), partnerCenterCall: answerTo });
   }
 
   test("gives fetch the URL and an init with the token, the body and a signal, and the same body on a retry", async () => {
     const calls = stubGlobalFetch(answer(503), answer(201));
     const token = "a-token-of-some-length";
     const body = JSON.stringify({ licensesToAssign: [{ skuId: "sku" }] });
-    await settle(createRetryingFetch({ retry: {}, random: noJitter, token: async () => token })(typedCall({}, body)));
+    await settle(createRetryingFetch({ retry: {}, random: noJitter, token: async () => token })(typedCall(sentIds(), body)));
     expect(calls).toHaveLength(2);
     for (const { input, init } of calls) {
       expect(input).toBe(url);
@@ -297,19 +302,28 @@ describe("a typed call (CallRequest) over the global fetch", () => {
     const token = "a-token-of-some-length";
     const served = new Response(JSON.stringify({ echo: `Bearer ${token}` }), { status: 200 });
     stubGlobalFetch(served);
-    const answerTo: CallAnswer = {};
+    const answerTo = sentIds();
     const response = await createRetryingFetch({ retry: {}, token: async () => token })(typedCall(answerTo));
     expect(response).toBe(served);
-    expect(answerTo).toEqual({ response: served, text: JSON.stringify({ echo: "Bearer [redacted]" }) });
+    expect(answerTo).toMatchObject({ response: served, text: JSON.stringify({ echo: "Bearer [redacted]" }) });
+  });
+
+  test("leaves the ids the answer echoed, each falling back to the one sent", async () => {
+    const echoed = "33333333-3333-4333-8333-333333333333";
+    stubGlobalFetch(new Response("{}", { status: 200, headers: { "MS-RequestId": echoed } }));
+    const answerTo = sentIds();
+    await createRetryingFetch({ retry: {} })(typedCall(answerTo));
+    expect(answerTo.echoed).toEqual({ requestId: echoed, correlationId });
   });
 
   test("rebuilds a 2xx answer whose headers quote the token", async () => {
     const token = "a-token-of-some-length";
     stubGlobalFetch(new Response("{}", { status: 200, headers: { "MS-RequestId": token } }));
-    const answerTo: CallAnswer = {};
+    const answerTo = sentIds();
     const response = await createRetryingFetch({ retry: {}, token: async () => token })(typedCall(answerTo));
     expect(response.headers.get("MS-RequestId")).toBe("[redacted]");
     expect(answerTo.response).toBe(response);
+    expect(answerTo.echoed).toEqual({ requestId: "[redacted]", correlationId });
   });
 
   test("refuses a body openapi-fetch did not serialize to a string", () => {

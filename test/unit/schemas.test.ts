@@ -1,7 +1,9 @@
 import { readFileSync } from "node:fs";
+import fc from "fast-check";
 import { describe, expect, test } from "vitest";
 import YAML from "yaml";
 import { z } from "zod";
+import { exactTest } from "../../src/schemas/exact.js";
 import {
   BILLING_CYCLES,
   BILLING_TYPES,
@@ -349,5 +351,105 @@ describe("parseResponse", () => {
       }
       expect(parseResponse(subscription, { id: "s", extra99: 1, quantity: "x" }).ok).toBe(false);
     });
+  });
+});
+
+describe("the exact test (exact.ts): an answer it passes is what zod's parse returns", () => {
+  type Place = { holder: Record<string, unknown> | unknown[]; key: string | number };
+  type Change = { at: number; kind: "delete" | "replace" | "add" | "proto"; value: unknown; key: string };
+
+  // Every place a value sits in `body`, the body's own keys and indexes included.
+  function placesIn(value: unknown, places: Place[] = []): Place[] {
+    if (Array.isArray(value)) value.forEach((item, index) => places.push({ holder: value, key: index }) && placesIn(item, places));
+    else if (typeof value === "object" && value !== null)
+      for (const [key, item] of Object.entries(value))
+        places.push({ holder: value as Record<string, unknown>, key }) && placesIn(item, places);
+    return places;
+  }
+
+  function changed(body: unknown, changes: Change[]): unknown {
+    const copy = structuredClone(body);
+    for (const change of changes) {
+      const places = placesIn(copy);
+      if (places.length === 0) break;
+      const { holder, key } = places[change.at % places.length]!;
+      const target = holder as Record<string | number, unknown>;
+      if (change.kind === "replace") target[key] = change.value;
+      else if (change.kind === "delete" && !Array.isArray(holder)) delete target[key];
+      else if (change.kind === "add" && !Array.isArray(holder)) target[change.key] = change.value;
+      else if (change.kind === "proto" && !Array.isArray(holder))
+        Object.defineProperty(holder, "__proto__", { value: change.value, enumerable: true, writable: true, configurable: true });
+    }
+    return copy;
+  }
+
+  const near = fc.oneof(
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.constantFrom(null, "", "x", 0, 1.5, -1, 2 ** 53, Number.NaN, Number.POSITIVE_INFINITY, true, [], {}, "etag\u0001", "é"),
+  );
+  const change = fc.record({
+    at: fc.nat(),
+    kind: fc.constantFrom("delete", "replace", "replace", "add", "proto"),
+    value: near,
+    key: fc.constantFrom("extra", "id", "items", "etag", "quantity", "status", "attributes", "constructor"),
+  });
+  const cases = checking.flatMap((mode) => examples.responses.map((example) => ({ ...example, mode })));
+
+  test.each(cases)("$label ($schema, $mode) and its changed copies", ({ schema, body, mode }) => {
+    const zodSchema = responseSchemas[schema as ResponseSchemaName][mode as "lenient" | "strict"] as z.ZodType;
+    const exact = exactTest(zodSchema);
+    fc.assert(
+      fc.property(fc.array(change, { maxLength: 3 }), (changes) => {
+        const answer = changed(body, changes);
+        if (!exact?.(answer)) return;
+        const parsed = zodSchema.safeParse(answer);
+        expect(parsed.success).toBe(true);
+        expect(parsed.data).toStrictEqual(answer);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  test("the schemas that cannot change a value have a test in lenient mode, and their examples pass it", () => {
+    const tested = Object.entries(responseSchemas).filter(([, schema]) => exactTest(schema.lenient as z.ZodType));
+    expect(tested.map(([name]) => name).sort()).toEqual(
+      ["LicenseCollection", "License", "LicenseUpdate", "SubscribedSkuCollection", "SubscribedSku", "Subscription", "ThrottleFault"].sort(),
+    );
+    const answers = examples.responses.filter(({ schema }) => tested.some(([name]) => name === schema));
+    expect(answers.length).toBeGreaterThan(5);
+    for (const { schema, body } of answers)
+      expect(exactTest(responseSchemas[schema as ResponseSchemaName].lenient as z.ZodType)!(body)).toBe(true);
+  });
+
+  test("a schema that may change a value, or that zod checks with a function, has no test", () => {
+    expect(exactTest(responseSchemas.Upgrade.lenient)).toBeUndefined();
+    expect(exactTest(responseSchemas.ServiceFault.lenient)).toBeUndefined();
+    expect(exactTest(responseSchemas.Subscription.strict)).toBeUndefined();
+    expect(exactTest(z.looseObject({ n: z.number().default(1) }))).toBeUndefined();
+    expect(exactTest(z.object({ n: z.number() }))).toBeUndefined();
+    expect(exactTest(z.string().min(1))).toBeUndefined();
+  });
+
+  test.each([
+    ["a class instance", new (class Answer {})()],
+    ["an object without a prototype", Object.create(null)],
+    ["an own __proto__ key", JSON.parse('{"__proto__": {"etag": "x"}}')],
+    ["a missing required key", {}],
+    ["NaN", { totalCount: Number.NaN, items: [] }],
+    ["an unsafe integer", { totalCount: 2 ** 53, items: [] }],
+  ])("%s is left to zod", (_, answer) => {
+    expect(exactTest(responseSchemas.LicenseCollection.lenient)!(answer)).toBe(false);
+  });
+
+  test("a record with a symbol key is left to zod, which refuses it", () => {
+    const instructions = { [Symbol("s")]: 1 };
+    const answer = { id: "s-1", scheduledNextTermInstructions: instructions };
+    expect(exactTest(responseSchemas.Subscription.lenient)!(answer)).toBe(false);
+    expect(responseSchemas.Subscription.lenient.safeParse(answer).success).toBe(false);
+  });
+
+  test("an etag zod's regex refuses fails the test too", () => {
+    expect(exactTest(responseSchemas.Subscription.lenient)!({ attributes: { etag: "e\u0001" } })).toBe(false);
+    expect(exactTest(responseSchemas.Subscription.lenient)!({ attributes: { etag: "e-1" } })).toBe(true);
   });
 });
