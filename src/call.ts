@@ -22,7 +22,7 @@ export interface Runtime {
 /** What a method hands openapi-fetch besides its params and body. */
 export interface SendInit {
   headers: Record<string, string>;
-  signal?: AbortSignal;
+  signal: AbortSignal | undefined;
   parseAs: "stream";
   /** {@link CallRequest}, unless middleware is in place. */
   Request?: typeof Request;
@@ -54,13 +54,11 @@ export async function send<T>(
   const sent = callIds(call, runtime.correlationId);
   const typed: TypedCall = { sent };
   const headers = { ...runtime.headers, "MS-RequestId": sent.requestId, "MS-CorrelationId": sent.correlationId };
-  const init: SendInit = { headers, parseAs: "stream" };
-  if (call?.signal) init.signal = call.signal;
-  if (!runtime.hasMiddleware()) {
-    // openapi-fetch builds its request with `new Request(url, init)`; CallRequest takes the same arguments.
-    init.Request = CallRequest as unknown as typeof Request;
-    init.partnerCenterCall = typed;
-  }
+  // Middleware on pc.raw needs a real Request. Otherwise openapi-fetch builds a CallRequest: it calls
+  // `new Request(url, init)`, and CallRequest takes the same arguments.
+  const init: SendInit = runtime.hasMiddleware()
+    ? { headers, signal: call?.signal, parseAs: "stream" }
+    : { headers, signal: call?.signal, parseAs: "stream", Request: CallRequest as unknown as typeof Request, partnerCenterCall: typed };
   let result: RawResult;
   try {
     result = await perform(init);

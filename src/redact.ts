@@ -67,7 +67,8 @@ function trySet(target: Record<string, unknown>, key: string, value: unknown): v
  */
 export function cutTokens(text: string, tokens: ReadonlySet<string>): string {
   if (tokens.size === 0) return text;
-  if (/\\[u/]/i.test(text)) {
+  // A backslash first, with a plain search: most answers have none, and the pattern would scan them all again.
+  if (text.includes("\\") && /\\[u/]/i.test(text)) {
     try {
       let hit = false;
       const json = JSON.stringify(JSON.parse(text), (_key, value: unknown) => {

@@ -102,7 +102,7 @@ export function backoffDelayMs(attempt: number, options: Required<RetryOptions>,
 
 // The options with every default filled in; `retry: false` becomes maxRetries 0 without a token refresh.
 type Settings = Required<Omit<RetryingFetchOptions, "retry" | "fetch" | "token">> &
-  Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions> };
+  Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions>; bearer: (token: string) => string };
 
 /**
  * What a typed method's call hands the retrying fetch besides its request (see {@link CallRequest}), and where the
@@ -162,6 +162,11 @@ class Call {
 
   /** Set for a typed method's call: its ids, and where its 2xx answer goes. */
   readonly typed: TypedCall | undefined;
+  /** Retries made so far; the one token refresh after a 401 is not counted. */
+  retries = 0;
+  refreshed = false;
+  /** What follows the attempt under way, once its headers are in (see attempt). */
+  step: Step | undefined;
 
   constructor(
     input: Request | CallRequest,
@@ -200,6 +205,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     handBack: options.handBack ?? [],
+    bearer: bearerHeader(),
   };
   return (input) => {
     if (input instanceof CallRequest) return run(new Call(input, input.headers, input.body), settings);
@@ -210,33 +216,37 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
   };
 }
 
+// The Authorization value of the last token, built once rather than for every attempt: a token is 1-2 KB, and each
+// new value of that size was copied once more when Headers checked it.
+function bearerHeader(): (token: string) => string {
+  let last = { token: "", header: "" };
+  return (token) => {
+    if (token !== last.token) last = { token, header: `Bearer ${token}` };
+    return last.header;
+  };
+}
+
 // The 401 refresh is not counted in maxRetries (an expired token is not a transient fault), but it happens at
 // most once per call, so a call makes at most maxRetries + 2 attempts.
 async function run(call: Call, settings: Settings): Promise<Response> {
-  const state = { retries: 0, refreshed: false };
   let forceRefresh = false;
   for (let attempts = 1; ; attempts += 1) {
-    let step: Step | undefined;
-    // Decided when the headers arrive, so that only the answer we return has its body read (see attempt).
-    const keepsBody = (response: Response): boolean => {
-      step = nextStep(response, state, settings);
-      return step.kind === "return";
-    };
-    const result = await attempt(call, settings, { attempts, forceRefresh, keepsBody });
+    call.step = undefined;
+    const result = await attempt(call, settings, attempts, forceRefresh);
     forceRefresh = false;
     // A failure, in transit or while reading the body, is decided here.
-    const decided = step && result instanceof Response ? step : nextStep(result, state, settings);
+    const decided = call.step && result instanceof Response ? call.step : nextStep(result, call, settings);
     if (decided.kind === "return") {
       if (result instanceof Response) return result;
       throw result;
     }
     if (result instanceof Response) await discard(result);
     if (decided.kind === "refresh") {
-      state.refreshed = forceRefresh = true;
+      call.refreshed = forceRefresh = true;
       continue;
     }
     await pause(call, settings, decided.delayMs);
-    state.retries += 1;
+    call.retries += 1;
   }
 }
 
@@ -265,17 +275,13 @@ function nextStep(result: Outcome, { retries, refreshed }: { retries: number; re
  * is then a failed attempt like any other, retried with the same MS-RequestId, instead of an error (or a wait
  * without end) when openapi-fetch reads the body after the retry loop has finished.
  */
-async function attempt(
-  call: Call,
-  settings: Settings,
-  { attempts, forceRefresh, keepsBody }: { attempts: number; forceRefresh: boolean; keepsBody: (response: Response) => boolean },
-): Promise<Outcome> {
+async function attempt(call: Call, settings: Settings, attempts: number, forceRefresh: boolean): Promise<Outcome> {
   if (call.signal?.aborted) return aborted(call);
   if (settings.token) {
     // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
     const pending = settings.token(call.signal ? { forceRefresh, signal: call.signal } : { forceRefresh });
     const token = typeof pending === "string" ? pending : await pending;
-    call.headers.set("Authorization", `Bearer ${token}`);
+    call.headers.set("Authorization", settings.bearer(token));
     // Real tokens are long; a test's "t" is not worth cutting from every answer.
     if (token.length >= 8) call.tokens.add(token);
     if (call.signal?.aborted) return aborted(call);
@@ -286,8 +292,9 @@ async function attempt(
   const timer = timeoutMs > 0 && timeoutMs < Infinity ? setTimeout(() => controller.abort(), timeoutMs) : undefined;
   // The caller's abort reaches the attempt through its controller: one signal per attempt. AbortSignal.any did
   // the same with a WeakRef and a registry entry per signal on Node 20: ~19 µs of a call's 569 in a profile.
-  const forward = (): void => controller.abort(call.signal?.reason);
-  call.signal?.addEventListener("abort", forward, { once: true });
+  const caller = call.signal;
+  const forward = caller && ((): void => controller.abort(caller.reason));
+  if (forward) caller.addEventListener("abort", forward, { once: true });
   const init: RequestInit = { method: call.method, headers: call.headers, body: call.body ?? null, signal };
   const input = call.request ?? call.url;
   // The global fetch honours the signal, through the body too. A custom fetch gets a Request and may ignore the
@@ -296,12 +303,14 @@ async function attempt(
   // listener holds the Request until the attempt is over.
   const custom = settings.fetch;
   const request = custom ? new Request(input, init) : undefined;
-  const holdRequest = (): Request | undefined => request;
-  if (request) signal.addEventListener("abort", holdRequest, { once: true });
+  const holdRequest = request && ((): Request => request);
+  if (holdRequest) signal.addEventListener("abort", holdRequest, { once: true });
   const race = request ? signal : undefined;
   try {
     const response = await (custom ? raced(custom(request!), signal, discard) : globalThis.fetch(input, init));
-    if (!keepsBody(response)) return response;
+    // Decided when the headers arrive, so that only the answer we return has its body read.
+    call.step = nextStep(response, call, settings);
+    if (call.step.kind !== "return") return response;
     if (call.typed && response.ok) return answered(response, await raced(response.text(), race), call.typed, call);
     return await buffered(response, call.tokens, race);
   } catch (error) {
@@ -317,8 +326,8 @@ async function attempt(
     return new NetworkError(message, call.ids, { cause: scrubError(error, [...call.tokens]) });
   } finally {
     clearTimeout(timer);
-    call.signal?.removeEventListener("abort", forward);
-    if (request) signal.removeEventListener("abort", holdRequest);
+    if (forward) caller.removeEventListener("abort", forward);
+    if (holdRequest) signal.removeEventListener("abort", holdRequest);
   }
 }
 
