@@ -41,7 +41,8 @@ export const MAX_DEPTH = 100;
 /**
  * Checks a response body. `schema` is a spec name, a {@link ResponseSchema} (the mode picks its lenient
  * or strict build), or a plain zod schema (used as is in both modes). Mode "off" returns `body` untouched
- * and unchecked, trusting that it has type T.
+ * and unchecked, trusting that it has type T. A body zod would return unchanged (see exact.ts) is returned
+ * itself, not a copy.
  * @example
  * const result = parseResponse("Subscription", await response.json(), "lenient");
  * if (!result.ok) throw new Error(result.problems.join("\n"));
