@@ -22,7 +22,7 @@ interface Variant {
 const customerId = benchIds.customerId(1);
 const { subscriptionId } = benchIds;
 const userId = benchIds.userId(0);
-const sizes = quick ? { warmupCalls: 300, rounds: 5, callsPerRound: 250 } : { warmupCalls: 2000, rounds: 61, callsPerRound: 200 };
+const sizes = quick ? { warmupCalls: 1000, rounds: 5, callsPerRound: 250 } : { warmupCalls: 2000, rounds: 61, callsPerRound: 200 };
 
 // What our client puts on every call (context.ts), so the bare variants send the same bytes.
 const fixedHeaders = contextHeaders({ locale: "en-US" });
