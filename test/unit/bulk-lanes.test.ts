@@ -17,16 +17,16 @@ function lanesWithPaces(paces: number[], untilMs = 2_000, queued = 50) {
   return { lanes, byCustomer };
 }
 
+/** Hooks with no partner-wide limit: room while `hasRoom` says so, each start handed to `start`. */
+function hooksOf(start: DispatchHooks<number>["start"], hasRoom = () => true): DispatchHooks<number> {
+  return { hasRoom, partnerWaitMs: () => 0, refundPartner: () => {}, start };
+}
+
 /** Dispatches every millisecond from `from` to `to` with room always, recording which customers started. */
 function dispatchBetween(lanes: ReturnType<typeof createCustomerLanes<number>>, from: number, to: number) {
   const started: string[] = [];
-  const hooks: DispatchHooks<number> = {
-    hasRoom: () => true,
-    partnerWaitMs: () => 0,
-    refundPartner: () => {},
-    // Calls are not counted in flight here, so per-customer concurrency never binds: only the rate does.
-    start: (_, lane) => started.push(lane.customerId),
-  };
+  // Calls are not counted in flight here, so per-customer concurrency never binds: only the rate does.
+  const hooks = hooksOf((_, lane) => started.push(lane.customerId));
   for (let now = from; now < to; now += 1) lanes.dispatch(now, hooks);
   return started;
 }
@@ -100,12 +100,13 @@ describe("customer lanes", () => {
     for (let i = 0; i < 300; i += 1) lanes.enqueue("big", i, 0);
     for (let i = 0; i < 100; i += 1) lanes.enqueue("small", i, 0);
     const started: string[] = [];
-    lanes.dispatch(0, {
-      hasRoom: () => started.length < 40,
-      partnerWaitMs: () => 0,
-      refundPartner: () => {},
-      start: (_, lane) => started.push(lane.customerId),
-    });
+    lanes.dispatch(
+      0,
+      hooksOf(
+        (_, lane) => started.push(lane.customerId),
+        () => started.length < 40,
+      ),
+    );
     expect(started.filter((id) => id === "big")).toHaveLength(30);
     // Never two "small" in a row: the round robin interleaves instead of sending bursts.
     expect(started.join(",")).not.toContain("small,small");
@@ -114,15 +115,11 @@ describe("customer lanes", () => {
   test("a customer idle for a second loses its lane; one waiting, in flight, paused or served lately keeps it", () => {
     const lanes = createCustomerLanes<number>(4, undefined);
     const byCustomer = new Map<string, Lane<number>>();
-    const hooks: DispatchHooks<number> = {
-      hasRoom: () => true,
-      partnerWaitMs: () => 0,
-      refundPartner: () => {},
-      start: (_, lane) => {
-        lane.inFlight += 1;
-        byCustomer.set(lane.customerId, lane);
-      },
-    };
+    const hooks = hooksOf((_, lane) => {
+      lane.inFlight += 1;
+      byCustomer.set(lane.customerId, lane);
+    });
+    const noRoom = { ...hooks, hasRoom: () => false };
     const end = (customerId: string, now: number, succeeded: boolean) => {
       const lane = byCustomer.get(customerId)!;
       lane.inFlight -= 1;
@@ -139,17 +136,17 @@ describe("customer lanes", () => {
     lanes.enqueue("c5", 0, 1_000);
     expect(lanes.size).toBe(6);
     // c0 and c3 have been idle for a second; c1 is in flight, c2 paused, c4 served 600 ms ago, c5 waiting.
-    lanes.dispatch(1_500, { ...hooks, hasRoom: () => false });
+    lanes.dispatch(1_500, noRoom);
     expect(lanes.size).toBe(4);
-    lanes.dispatch(2_500, { ...hooks, hasRoom: () => false });
+    lanes.dispatch(2_500, noRoom);
     expect(lanes.size).toBe(3);
     end("c1", 2_600, true);
-    lanes.dispatch(3_700, { ...hooks, hasRoom: () => false });
+    lanes.dispatch(3_700, noRoom);
     expect(lanes.size).toBe(2);
     // The pause, and a second after it, keep c2's lane: a new one would not know of the pause.
-    lanes.dispatch(5_500, { ...hooks, hasRoom: () => false });
+    lanes.dispatch(5_500, noRoom);
     expect(lanes.size).toBe(2);
-    lanes.dispatch(6_600, { ...hooks, hasRoom: () => false });
+    lanes.dispatch(6_600, noRoom);
     expect(lanes.size).toBe(1);
     expect(lanes.waiting).toBe(1);
   });
