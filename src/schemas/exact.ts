@@ -39,6 +39,8 @@ const isAnything: ExactTest = () => true;
 function build(schema: z.ZodType): ExactTest | undefined {
   const def = schema._zod.def as z.core.$ZodTypeDef & Record<string, unknown>;
   const checks = (def.checks ?? []) as readonly z.core.$ZodCheck[];
+  // A coercing schema turns what it is given into its type.
+  if (def.coerce) return undefined;
   switch (def.type) {
     case "string":
       return checks.length === 0 ? isString : matching(checks);

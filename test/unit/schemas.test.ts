@@ -430,6 +430,7 @@ describe("the exact test (exact.ts): an answer it passes is what zod's parse ret
     expect(exactTest(z.looseObject({ n: z.number().default(1) }))).toBeUndefined();
     expect(exactTest(z.object({ n: z.number() }))).toBeUndefined();
     expect(exactTest(z.string().min(1))).toBeUndefined();
+    expect(exactTest(z.looseObject({ n: z.coerce.number() }))).toBeUndefined();
   });
 
   test.each([
