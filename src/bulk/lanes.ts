@@ -18,13 +18,6 @@ const OWN_EVENT_MS = 1000;
 const MIN_PACE_WINDOW_MS = 200;
 
 /**
- * A customer idle this long (nothing waiting or in flight, no pause, no success within the pace window) loses its
- * lane, so that a run over many thousands of customers holds lanes only for those it is working on. A lane made
- * again later starts as the first one did, its pace having nothing left to say after a second.
- */
-const IDLE_LANE_MS = 1000;
-
-/**
  * The per-customer rate. Until its own limit refuses it, a customer's calls all go through (its bucket is not
  * empty yet), so what it got through says only that it was sent too fast: the rate is cut from that pace, as AWS
  * cuts from the sent rate but less deeply. Its lower `beta` (a deeper cut than the partner-wide rate's 0.97) also
@@ -60,7 +53,7 @@ export interface DispatchHooks<Pending> {
 }
 
 /**
- * The lanes of a bulk run, one per customer, made on first use and dropped once idle, each with its own queue. Each call goes to the
+ * The lanes of a bulk run, one per customer, made on first use, each with its own queue. Each call goes to the
  * customer picked by smooth weighted round robin (nginx's), weighted by how many items each has waiting: every
  * customer is served in proportion to its share of the work, so that all of them finish together instead of the
  * busiest one running on alone at its own limit at the end, and its calls are spread evenly however the input
@@ -81,7 +74,6 @@ export function createCustomerLanes<Pending>(
   // caller gave a starting rate.
   let rate: AdaptiveRate | undefined;
   let lastThrottle = { customerId: "", at: Number.NEGATIVE_INFINITY };
-  let lastSweep = Number.NEGATIVE_INFINITY;
 
   const get = (customerId: string, now: number): Lane<Pending> => {
     let lane = lanes.get(customerId);
@@ -116,16 +108,6 @@ export function createCustomerLanes<Pending>(
     const wait = lane.pacer.waitMs(now, perSecond(lane));
     if (wait > 0) rate?.onWait();
     return wait;
-  };
-  // Drops the lanes of customers idle for IDLE_LANE_MS, once per IDLE_LANE_MS. Only lanes no call holds go: a
-  // customer never has two.
-  const sweep = (now: number) => {
-    if (now - lastSweep < IDLE_LANE_MS) return;
-    lastSweep = now;
-    for (const [customerId, lane] of lanes) {
-      const idle = !lane.inRotation && lane.inFlight === 0 && now >= lane.pausedUntil + IDLE_LANE_MS;
-      if (idle && lane.accepted.perSecond(now, IDLE_LANE_MS) === 0) lanes.delete(customerId);
-    }
   };
   // The ready lane whose turn it is, or how long until one is ready.
   const pick = (now: number): Lane<Pending> | number => {
@@ -176,7 +158,6 @@ export function createCustomerLanes<Pending>(
     },
     /** Starts what may start now, each call for the customer whose turn it is; returns ms until something else may (Infinity: when a call ends). */
     dispatch(now: number, hooks: DispatchHooks<Pending>): number {
-      sweep(now);
       while (rotation.length > 0 && hooks.hasRoom()) {
         const partnerWait = hooks.partnerWaitMs();
         if (partnerWait > 0) return partnerWait;
@@ -221,10 +202,6 @@ export function createCustomerLanes<Pending>(
       // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
       if (own) rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
       return { own };
-    },
-    /** How many customers have a lane now. */
-    get size(): number {
-      return lanes.size;
     },
     /** Items waiting in the lanes (read or re-queued, not started yet). */
     get waiting(): number {

@@ -111,43 +111,4 @@ describe("customer lanes", () => {
     // Never two "small" in a row: the round robin interleaves instead of sending bursts.
     expect(started.join(",")).not.toContain("small,small");
   });
-
-  test("a customer idle for a second loses its lane; one waiting, in flight, paused or served lately keeps it", () => {
-    const lanes = createCustomerLanes<number>(4, undefined);
-    const byCustomer = new Map<string, Lane<number>>();
-    const hooks = hooksOf((_, lane) => {
-      lane.inFlight += 1;
-      byCustomer.set(lane.customerId, lane);
-    });
-    const noRoom = { ...hooks, hasRoom: () => false };
-    const end = (customerId: string, now: number, succeeded: boolean) => {
-      const lane = byCustomer.get(customerId)!;
-      lane.inFlight -= 1;
-      if (succeeded) lanes.succeeded(lane, now);
-    };
-    for (const customerId of ["c0", "c1", "c2", "c3", "c4"]) lanes.enqueue(customerId, 0, 0);
-    lanes.dispatch(0, hooks);
-    expect(byCustomer.size).toBe(5);
-    end("c0", 10, true);
-    end("c2", 10, false);
-    lanes.throttle(byCustomer.get("c2")!, 10, 0, 5_000);
-    end("c3", 10, false);
-    end("c4", 900, true);
-    lanes.enqueue("c5", 0, 1_000);
-    expect(lanes.size).toBe(6);
-    // c0 and c3 have been idle for a second; c1 is in flight, c2 paused, c4 served 600 ms ago, c5 waiting.
-    lanes.dispatch(1_500, noRoom);
-    expect(lanes.size).toBe(4);
-    lanes.dispatch(2_500, noRoom);
-    expect(lanes.size).toBe(3);
-    end("c1", 2_600, true);
-    lanes.dispatch(3_700, noRoom);
-    expect(lanes.size).toBe(2);
-    // The pause, and a second after it, keep c2's lane: a new one would not know of the pause.
-    lanes.dispatch(5_500, noRoom);
-    expect(lanes.size).toBe(2);
-    lanes.dispatch(6_600, noRoom);
-    expect(lanes.size).toBe(1);
-    expect(lanes.waiting).toBe(1);
-  });
 });
