@@ -1,7 +1,7 @@
 import type { RawPartnerCenterClient } from "./client.js";
 import { type CallOptions, callIds } from "./context.js";
-import { AbortedError, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
-import { attachResponseMeta, errorFromResponse, idsOf } from "./response.js";
+import { AbortedError, idsIn, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
+import { attachResponseMeta, errorFromResponse } from "./response.js";
 import { CallRequest, type TypedCall } from "./retry.js";
 import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
 
@@ -69,7 +69,7 @@ export async function send<T>(
   if (!response.ok) throw errorFromResponse(operation.name, response, error, sent);
   // An answer other than the one left in `typed` (a middleware's, or any with middleware in place) has its body.
   const left = response === typed.response;
-  const meta = (left && typed.echoed) || idsOf(response, sent);
+  const meta = (left && typed.echoed) || idsIn(response.headers, sent);
   const text = left ? typed.text : data instanceof ReadableStream ? await new Response(data).text() : undefined;
   const body = parseJson(text);
   if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], meta);

@@ -127,12 +127,13 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const middleware: Middleware[] = [];
   // Two stacks over one token cache: the bulk runner's hands 429s back to it, to pause just that customer. Their
   // clients carry no middleware of their own: the typed methods set every header themselves (call.ts).
+  const headers = contextHeaders(context);
   const runtimeFor = (fetch: ReturnType<typeof fetchFor>): Runtime => ({
     raw: createClient<paths>({ baseUrl, fetch }),
     baseUrl,
     correlationId: options.correlationId,
     validation: options.validation ?? "lenient",
-    headers: contextHeaders(context),
+    headers,
     hasMiddleware: () => middleware.length > 0,
   });
   const fetch = fetchFor([]);
@@ -152,7 +153,10 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       },
       eject(...removed) {
         for (const client of [raw, runtime.raw, bulk.raw]) client.eject(...removed);
-        for (const one of removed) if (middleware.includes(one)) middleware.splice(middleware.indexOf(one), 1);
+        for (const one of removed) {
+          const at = middleware.indexOf(one);
+          if (at >= 0) middleware.splice(at, 1);
+        }
       },
     },
   };

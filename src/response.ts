@@ -19,11 +19,6 @@ export function attachResponseMeta<T>(result: T, meta: ResponseMeta): T {
   return result;
 }
 
-/** The ids the server echoed, falling back to the ones the call sent. */
-export function idsOf(response: Response, sent: RequestIds = {}): RequestIds {
-  return idsIn(response.headers, sent);
-}
-
 /**
  * Builds the typed error for a non-2xx answer. `body` is what openapi-fetch made of it: the parsed
  * JSON, or the raw text when it was not JSON (empty, an HTML page from a proxy, cut off).
@@ -35,7 +30,7 @@ export function errorFromResponse(operation: string, response: Response, body: u
     operation,
     status: response.status,
     ...fault,
-    ...idsOf(response, sent),
+    ...idsIn(response.headers, sent),
     retryAfterMs: parseRetryAfterMs(response.headers.get("Retry-After"), Date.now()),
   });
 }

@@ -13,7 +13,7 @@ import type { z } from "zod";
  * booleans, unknown, optional, nullable, arrays, loose objects and records of unknown. A schema with anything else
  * (a union, a transform, a default, a refinement, as in strict mode's enum checks) gets no test and is always
  * parsed by zod. The test is stricter than zod where that keeps it simple (plain objects only), never looser:
- * test/unit/schemas-exact.test.ts holds it to zod's own parse.
+ * the exact-test block of test/unit/schemas.test.ts holds it to zod's own parse.
  */
 export type ExactTest = (value: unknown) => boolean;
 
@@ -89,12 +89,14 @@ function matching(checks: readonly z.core.$ZodCheck[]): ExactTest | undefined {
     if (def.check !== "string_format" || def.format !== "regex" || !def.pattern) return undefined;
     patterns.push(def.pattern);
   }
-  return (value) =>
-    typeof value === "string" &&
-    patterns.every((pattern) => {
+  return (value) => {
+    if (typeof value !== "string") return false;
+    for (const pattern of patterns) {
       pattern.lastIndex = 0;
-      return pattern.test(value);
-    });
+      if (!pattern.test(value)) return false;
+    }
+    return true;
+  };
 }
 
 // Only a loose object (unknown keys kept as they are) returns what it was given; one that strips them does not.

@@ -272,7 +272,7 @@ describe("a typed call (CallRequest) over the global fetch", () => {
   }
 
   /** A typed call's own part, as send() makes it: the ids it sends. */
-  function sentIds(): TypedCall {
+  function typedPart(): TypedCall {
     return { sent: { requestId, correlationId } };
   }
 
@@ -285,7 +285,7 @@ describe("a typed call (CallRequest) over the global fetch", () => {
     const calls = stubGlobalFetch(answer(503), answer(201));
     const token = "a-token-of-some-length";
     const body = JSON.stringify({ licensesToAssign: [{ skuId: "sku" }] });
-    await settle(createRetryingFetch({ retry: {}, random: noJitter, token: async () => token })(typedCall(sentIds(), body)));
+    await settle(createRetryingFetch({ retry: {}, random: noJitter, token: async () => token })(typedCall(typedPart(), body)));
     expect(calls).toHaveLength(2);
     for (const { input, init } of calls) {
       expect(input).toBe(url);
@@ -302,7 +302,7 @@ describe("a typed call (CallRequest) over the global fetch", () => {
     const token = "a-token-of-some-length";
     const served = new Response(JSON.stringify({ echo: `Bearer ${token}` }), { status: 200 });
     stubGlobalFetch(served);
-    const answerTo = sentIds();
+    const answerTo = typedPart();
     const response = await createRetryingFetch({ retry: {}, token: async () => token })(typedCall(answerTo));
     expect(response).toBe(served);
     expect(answerTo).toMatchObject({ response: served, text: JSON.stringify({ echo: "Bearer [redacted]" }) });
@@ -311,7 +311,7 @@ describe("a typed call (CallRequest) over the global fetch", () => {
   test("leaves the ids the answer echoed, each falling back to the one sent", async () => {
     const echoed = "33333333-3333-4333-8333-333333333333";
     stubGlobalFetch(new Response("{}", { status: 200, headers: { "MS-RequestId": echoed } }));
-    const answerTo = sentIds();
+    const answerTo = typedPart();
     await createRetryingFetch({ retry: {} })(typedCall(answerTo));
     expect(answerTo.echoed).toEqual({ requestId: echoed, correlationId });
   });
@@ -319,7 +319,7 @@ describe("a typed call (CallRequest) over the global fetch", () => {
   test("rebuilds a 2xx answer whose headers quote the token", async () => {
     const token = "a-token-of-some-length";
     stubGlobalFetch(new Response("{}", { status: 200, headers: { "MS-RequestId": token } }));
-    const answerTo = sentIds();
+    const answerTo = typedPart();
     const response = await createRetryingFetch({ retry: {}, token: async () => token })(typedCall(answerTo));
     expect(response.headers.get("MS-RequestId")).toBe("[redacted]");
     expect(answerTo.response).toBe(response);
