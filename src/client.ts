@@ -112,7 +112,7 @@ const optionsSchema = z.object({
 export function createPartnerCenterClient(options: PartnerCenterClientOptions): PartnerCenterClient {
   validate("createPartnerCenterClient", { options: optionsSchema }, { options });
   const tokens = createTokenProvider(options.credential, { scopes: options.scopes ?? DEFAULT_SCOPES });
-  const baseUrl = (options.baseUrl ?? GLOBAL_BASE_URL).replace(/\/+$/, "");
+  const baseUrl = baseUrlOf(options.baseUrl ?? GLOBAL_BASE_URL);
   const context = { locale: options.locale ?? "en-US", applicationName: options.applicationName, correlationId: options.correlationId };
   const fetchFor = (handBack: readonly number[]) =>
     createRetryingFetch({
@@ -160,6 +160,13 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       },
     },
   };
+}
+
+// The base URL as the URL parser reads it, without trailing slashes: each call appends its path to it. Taken as
+// written, "https://h.example//x/.." would lose its ".." segment only once a path was appended ("//customers/...").
+function baseUrlOf(value: string): string {
+  const url = new URL(value);
+  return `${url.origin}${url.pathname}`.replace(/\/+$/, "");
 }
 
 // A token must never travel in clear text: plain http is allowed only to this machine (mocks, tests).

@@ -87,6 +87,28 @@ describe("input validation", () => {
     expect(() => createPartnerCenterClient({ credential: staticCredential(), ...options })).toThrow(problem);
   });
 
+  test("sends calls under the base URL as the URL parser reads it, dot segments resolved", async () => {
+    const cases: Array<[string, string]> = [
+      ["https://h.example//x/..", "https://h.example/customers/"],
+      ["https://h.example/v1/../v2/", "https://h.example/v2/customers/"],
+      ["https://h.example/v1", "https://h.example/v1/customers/"],
+    ];
+    for (const [baseUrl, expected] of cases) {
+      const requests: Request[] = [];
+      const pc = createPartnerCenterClient({
+        credential: staticCredential(),
+        baseUrl,
+        retry: false,
+        fetch: async (request) => {
+          requests.push(request);
+          return jsonResponse(200, subscription);
+        },
+      });
+      await pc.subscriptions.get(customerId, subscriptionId);
+      expect(requests[0]!.url.startsWith(expected), `${baseUrl} -> ${requests[0]!.url}`).toBe(true);
+    }
+  });
+
   test("allows plain http to loopback only", () => {
     expect(() => createPartnerCenterClient({ credential: staticCredential(), baseUrl: "http://127.0.0.1:4010" })).not.toThrow();
     expect(() => createPartnerCenterClient({ credential: staticCredential(), baseUrl: "http://localhost:4010/v1" })).not.toThrow();
