@@ -88,7 +88,10 @@ export interface paths {
          * Replace a subscription's changeable fields (for example auto-renew)
          * @description Takes the FULL subscription as read, with one field changed: a field left out (auto-renew, next-term
          *     instructions) is reset. The etag from the read goes both in `attributes.etag` and, in double quotes,
-         *     in If-Match. A stale etag is answered with 400 and code 2055 (or 412): read again and re-apply.
+         *     in If-Match. A stale etag is answered with 400 and code 2055 (a bare 412 from a proxy means the same):
+         *     read again and re-apply. The REST reference does not list If-Match for this operation and the .NET SDK
+         *     never sets it, but the auto-renew page's example sends it quoted: sending it is the safe reading.
+         *     Besides 200, the service may answer 202 Accepted with a Location header and an empty body.
          */
         patch: operations["updateSubscription"];
         trace?: never;
@@ -109,7 +112,8 @@ export interface paths {
         /**
          * Upgrade a subscription to one of its target offers
          * @description Posts, against the SOURCE subscription, one of the Upgrade objects the list returned (optionally with
-         *     a new quantity). A 200 can still report failures in `upgradeErrors` and per-user `licenseErrors`.
+         *     a new quantity). One docs page writes the path with `{id-for-target}`; the REST reference and the .NET SDK
+         *     post to the source subscription, which is what this spec and the library do. A 200 can still report failures in `upgradeErrors` and per-user `licenseErrors`.
          *     An upgrade with license transfer needs an App+User token.
          */
         post: operations["createUpgrade"];
@@ -126,86 +130,100 @@ export interface components {
         /** @description Metadata the service attaches to every resource. */
         ResourceAttributes: {
             /** @description Version of the resource; send it back (quoted in If-Match) to change it. May be empty after a write. */
-            etag?: string;
+            etag?: string | null;
             /** @description Name of the resource's type. */
-            objectType?: string;
+            objectType?: string | null;
         };
         KeyValuePair: {
-            key?: string;
-            value?: string;
+            key?: string | null;
+            value?: string | null;
         };
         /** @description A hyperlink to a related resource, with the method and any headers to send. */
         Link: {
-            uri?: string;
-            method?: string;
-            headers?: components["schemas"]["KeyValuePair"][];
-            body?: string;
+            uri?: string | null;
+            method?: string | null;
+            headers?: components["schemas"]["KeyValuePair"][] | null;
+            body?: string | null;
         };
         /** @description Paging links of a collection. A `next` link may carry an MS-ContinuationToken header. */
         ResourceLinks: {
-            self?: components["schemas"]["Link"];
-            next?: components["schemas"]["Link"];
-            previous?: components["schemas"]["Link"];
+            self?: components["schemas"]["Link"] | null;
+            next?: components["schemas"]["Link"] | null;
+            previous?: components["schemas"]["Link"] | null;
         };
         /** @description Envelope of every list response; `items` is added by each collection schema. */
         ResourceCollection: {
-            totalCount?: number;
-            links?: components["schemas"]["ResourceLinks"];
-            attributes?: components["schemas"]["ResourceAttributes"];
+            totalCount?: number | null;
+            links?: components["schemas"]["ResourceLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         /** @description The body of an error response. `code` is the service's error code (a number, at times a string). */
         ServiceFault: {
-            code?: number | string;
-            description?: string;
-            data?: string[] | null;
-            source?: string;
+            code?: number | string | (null);
+            description?: string | null;
+            /** @description Details of the error; the error-codes page calls them error objects, and the service sends strings too. */
+            data?: components["schemas"]["FaultDataItem"][] | null;
+            source?: string | null;
+        };
+        /** @description One detail of a fault, a string or an object (kept as it came). */
+        FaultDataItem: string | {
+            [key: string]: unknown;
+        };
+        /** @description An error inside a 200 answer (a user whose licenses did not move). `code` is a string in the .NET SDK; numbers are accepted too. */
+        ApiFault: {
+            code?: string | number | (null);
+            description?: string | null;
+            data?: components["schemas"]["FaultDataItem"][] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         /** @description The body of a 429 answer, which differs from ServiceFault. */
         ThrottleFault: {
-            statusCode?: number;
-            message?: string;
+            statusCode?: number | null;
+            message?: string | null;
         };
         /** @description License group. Known values: group1 (products managed by Microsoft Entra ID), group2 (Minecraft). */
         LicenseGroupId: ("group1" | "group2") | string;
+        /** @description License group as the query parameter writes it. Known values: Group1, Group2. */
+        LicenseGroupIdParameter: ("Group1" | "Group2") | string;
         /** @description Who a SKU or plan is for. Known values: User, Tenant. */
         TargetType: ("User" | "Tenant") | string;
         /** @description A product SKU, the thing a license is for. */
         ProductSku: {
-            id?: string;
-            name?: string;
-            skuPartNumber?: string;
-            targetType?: components["schemas"]["TargetType"];
-            licenseGroupId?: components["schemas"]["LicenseGroupId"];
+            id?: string | null;
+            name?: string | null;
+            skuPartNumber?: string | null;
+            targetType?: (string & components["schemas"]["TargetType"]) | null;
+            licenseGroupId?: (string & components["schemas"]["LicenseGroupId"]) | null;
         };
         /** @description A service plan inside a SKU; plans can be left out of an assignment. */
         ServicePlan: {
-            id?: string;
-            displayName?: string;
-            serviceName?: string;
-            capabilityStatus?: string;
-            targetType?: components["schemas"]["TargetType"];
+            id?: string | null;
+            displayName?: string | null;
+            serviceName?: string | null;
+            capabilityStatus?: string | null;
+            targetType?: (string & components["schemas"]["TargetType"]) | null;
         };
         /** @description A SKU the customer has bought, with its unit counts. */
         SubscribedSku: {
-            availableUnits?: number;
-            activeUnits?: number;
-            consumedUnits?: number;
-            suspendedUnits?: number;
-            totalUnits?: number;
-            warningUnits?: number;
-            productSku?: components["schemas"]["ProductSku"];
-            servicePlans?: components["schemas"]["ServicePlan"][];
-            capabilityStatus?: string;
-            attributes?: components["schemas"]["ResourceAttributes"];
+            availableUnits?: number | null;
+            activeUnits?: number | null;
+            consumedUnits?: number | null;
+            suspendedUnits?: number | null;
+            totalUnits?: number | null;
+            warningUnits?: number | null;
+            productSku?: components["schemas"]["ProductSku"] | null;
+            servicePlans?: components["schemas"]["ServicePlan"][] | null;
+            capabilityStatus?: string | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         SubscribedSkuCollection: components["schemas"]["ResourceCollection"] & {
             items: components["schemas"]["SubscribedSku"][];
         };
         /** @description A license assigned to a user. */
         License: {
-            servicePlans?: components["schemas"]["ServicePlan"][];
-            productSku?: components["schemas"]["ProductSku"];
-            attributes?: components["schemas"]["ResourceAttributes"];
+            servicePlans?: components["schemas"]["ServicePlan"][] | null;
+            productSku?: components["schemas"]["ProductSku"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         LicenseCollection: components["schemas"]["ResourceCollection"] & {
             items: components["schemas"]["License"][];
@@ -218,9 +236,9 @@ export interface components {
         };
         /** @description A warning the service raised while applying a license change. */
         LicenseWarning: {
-            code?: string;
-            message?: string;
-            servicePlans?: string[];
+            code?: string | null;
+            message?: string | null;
+            servicePlans?: string[] | null;
         };
         /** @description A change to a user's licenses; the service answers with the same shape plus warnings. */
         LicenseUpdate: {
@@ -228,7 +246,7 @@ export interface components {
             /** @description SKU ids to take away. */
             licensesToRemove?: string[] | null;
             readonly licenseWarnings?: components["schemas"]["LicenseWarning"][] | null;
-            attributes?: components["schemas"]["ResourceAttributes"];
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         /** @description The same change in the PascalCase the service's own examples send. */
         LicenseUpdatePascalCase: {
@@ -239,9 +257,9 @@ export interface components {
             LicensesToRemove?: string[] | null;
             LicenseWarnings?: components["schemas"]["LicenseWarning"][] | null;
             Attributes?: {
-                ObjectType?: string;
-                Etag?: string;
-            };
+                ObjectType?: string | null;
+                Etag?: string | null;
+            } | null;
         };
         /** @description A license change in camelCase (what this library sends) or PascalCase (also accepted). */
         LicenseUpdateInput: components["schemas"]["LicenseUpdate"] | components["schemas"]["LicenseUpdatePascalCase"];
@@ -251,139 +269,211 @@ export interface components {
         BillingCycle: ("unknown" | "monthly" | "annual" | "none" | "one_time" | "triennial" | "biennial") | string;
         /** @description Known values: none, usage, license, benefit. */
         BillingType: ("none" | "usage" | "license" | "benefit") | string;
-        /** @description Known values: subscription, product_key, redemption_code. */
-        ContractType: ("subscription" | "product_key" | "redemption_code") | string;
+        /**
+         * @description Known values: subscription, product_key, redemption_code (as the service sends them), and productKey,
+         *     redemptionCode (as one docs table writes them).
+         */
+        ContractType: ("subscription" | "product_key" | "redemption_code" | "productKey" | "redemptionCode") | string;
         RefundOption: {
-            type?: string;
+            type?: string | null;
             /** Format: date-time */
-            expiresAt?: string;
+            expiresAt?: string | null;
         };
+        /** @description The kind of product (the .NET SDK's ItemType). */
         ProductType: {
-            id?: string;
-            displayName?: string;
+            id?: string | null;
+            displayName?: string | null;
+            subType?: components["schemas"]["ProductSubType"] | null;
+        };
+        /** @description The product type's sub-type, in the same shape. */
+        ProductSubType: {
+            id?: string | null;
+            displayName?: string | null;
         };
         SubscriptionLinks: {
-            offer?: components["schemas"]["Link"];
-            entitlement?: components["schemas"]["Link"];
-            parentSubscription?: components["schemas"]["Link"];
-            product?: components["schemas"]["Link"];
-            sku?: components["schemas"]["Link"];
-            availability?: components["schemas"]["Link"];
-            self?: components["schemas"]["Link"];
+            offer?: components["schemas"]["Link"] | null;
+            entitlement?: components["schemas"]["Link"] | null;
+            parentSubscription?: components["schemas"]["Link"] | null;
+            product?: components["schemas"]["Link"] | null;
+            sku?: components["schemas"]["Link"] | null;
+            availability?: components["schemas"]["Link"] | null;
+            activationLinks?: components["schemas"]["Link"] | null;
+            self?: components["schemas"]["Link"] | null;
+            next?: components["schemas"]["Link"] | null;
+            previous?: components["schemas"]["Link"] | null;
         };
+        RefundableQuantityDetail: {
+            quantity?: number | null;
+            /** Format: date-time */
+            allowedUntilDateTime?: string | null;
+        };
+        /** @description How much of the quantity may still be given back, and until when. */
+        RefundableQuantity: {
+            totalQuantity?: number | null;
+            details?: components["schemas"]["RefundableQuantityDetail"][] | null;
+        };
+        /** @description What the next charge is for. */
+        NextChargeInstructions: {
+            product?: {
+                [key: string]: unknown;
+            } | null;
+            quantity?: number | null;
+        } & {
+            [key: string]: unknown;
+        };
+        ScheduledNextTermProduct: {
+            productId?: string | null;
+            skuId?: string | null;
+            availabilityId?: string | null;
+            billingCycle?: (string & components["schemas"]["BillingCycle"]) | null;
+            termDuration?: string | null;
+            promotionId?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description What the subscription changes to at renewal; sent back untouched or it is cleared. */
+        ScheduledNextTermInstructions: {
+            product?: components["schemas"]["ScheduledNextTermProduct"] | null;
+            quantity?: number | null;
+            /** Format: date-time */
+            customTermEndDate?: string | null;
+        } & {
+            [key: string]: unknown;
+        };
+        /** @description A string in the .NET SDK, an array of strings in one docs page; both are accepted. */
+        ConsumptionType: string | string[];
         /**
          * @description A customer's subscription. An update sends this whole object back: fields the service adds later
          *     (and this schema does not name) must be kept as they were read.
          */
         Subscription: {
-            id?: string;
-            entitlementId?: string;
-            offerId?: string;
-            offerName?: string;
-            friendlyName?: string;
-            productType?: components["schemas"]["ProductType"];
-            quantity?: number;
-            unitType?: string;
+            id?: string | null;
+            entitlementId?: string | null;
+            offerId?: string | null;
+            offerName?: string | null;
+            friendlyName?: string | null;
+            productType?: components["schemas"]["ProductType"] | null;
+            quantity?: number | null;
+            unitType?: string | null;
             parentSubscriptionId?: string | null;
             /** Format: date-time */
-            creationDate?: string;
+            creationDate?: string | null;
             /** Format: date-time */
-            effectiveStartDate?: string;
+            effectiveStartDate?: string | null;
             /** Format: date-time */
-            commitmentEndDate?: string;
+            commitmentEndDate?: string | null;
             /** Format: date-time */
-            cancellationAllowedUntilDate?: string;
+            commitmentEndDateTime?: string | null;
+            /**
+             * Format: date-time
+             * @description Null when the subscription can no longer be cancelled.
+             */
+            cancellationAllowedUntilDate?: string | null;
             /** Format: date-time */
-            billingCycleEndDate?: string;
-            status?: components["schemas"]["SubscriptionStatus"];
-            autoRenewEnabled?: boolean;
-            billingType?: components["schemas"]["BillingType"];
-            billingCycle?: components["schemas"]["BillingCycle"];
-            hasPurchasableAddons?: boolean;
-            isTrial?: boolean;
-            actions?: string[];
+            billingCycleEndDate?: string | null;
+            /** Format: date-time */
+            billingCycleEndDateTime?: string | null;
+            status?: (string & components["schemas"]["SubscriptionStatus"]) | null;
+            autoRenewEnabled?: boolean | null;
+            billingType?: (string & components["schemas"]["BillingType"]) | null;
+            billingCycle?: (string & components["schemas"]["BillingCycle"]) | null;
+            hasPurchasableAddons?: boolean | null;
+            isTrial?: boolean | null;
+            actions?: string[] | null;
             /** @description ISO 8601 duration such as P1M, P1Y or P3Y. */
-            termDuration?: string;
-            renewalTermDuration?: string;
-            refundOptions?: components["schemas"]["RefundOption"][];
-            isMicrosoftProduct?: boolean;
-            partnerId?: string;
-            suspensionReasons?: string[];
-            contractType?: components["schemas"]["ContractType"];
-            links?: components["schemas"]["SubscriptionLinks"];
-            publisherName?: string;
-            promotionId?: string;
-            attentionNeeded?: boolean;
-            actionTaken?: boolean;
-            /** @description What the subscription changes to at renewal; sent back untouched or it is cleared. */
-            scheduledNextTermInstructions?: {
+            termDuration?: string | null;
+            renewalTermDuration?: string | null;
+            refundOptions?: components["schemas"]["RefundOption"][] | null;
+            isMicrosoftProduct?: boolean | null;
+            partnerId?: string | null;
+            suspensionReasons?: string[] | null;
+            contractType?: (string & components["schemas"]["ContractType"]) | null;
+            links?: components["schemas"]["SubscriptionLinks"] | null;
+            publisherName?: string | null;
+            promotionId?: string | null;
+            attentionNeeded?: boolean | null;
+            actionTaken?: boolean | null;
+            scheduledNextTermInstructions?: components["schemas"]["ScheduledNextTermInstructions"] | null;
+            orderId?: string | null;
+            refundableQuantity?: components["schemas"]["RefundableQuantity"] | null;
+            nextChargeInstructions?: components["schemas"]["NextChargeInstructions"] | null;
+            lineItems?: {
                 [key: string]: unknown;
-            };
-            orderId?: string;
-            attributes?: components["schemas"]["ResourceAttributes"];
+            }[] | null;
+            productOrderId?: string | null;
+            migratedFromSubscriptionId?: string | null;
+            attentionReason?: string | null;
+            consumptionType?: components["schemas"]["ConsumptionType"] | (null);
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         } & {
             [key: string]: unknown;
         };
         OfferCategory: {
-            id?: string;
-            name?: string;
-            rank?: number;
-            locale?: string;
-            country?: string;
-            links?: components["schemas"]["ResourceLinks"];
-            attributes?: components["schemas"]["ResourceAttributes"];
+            id?: string | null;
+            name?: string | null;
+            rank?: number | null;
+            locale?: string | null;
+            country?: string | null;
+            links?: components["schemas"]["ResourceLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         OfferProduct: {
-            id?: string;
-            name?: string;
-            unit?: string;
+            id?: string | null;
+            name?: string | null;
+            unit?: string | null;
         };
         OfferLinks: {
-            learnMore?: components["schemas"]["Link"];
-            self?: components["schemas"]["Link"];
-            next?: components["schemas"]["Link"];
-            previous?: components["schemas"]["Link"];
+            learnMore?: components["schemas"]["Link"] | null;
+            self?: components["schemas"]["Link"] | null;
+            next?: components["schemas"]["Link"] | null;
+            previous?: components["schemas"]["Link"] | null;
         };
         /** @description A catalog offer; here the target of an upgrade. */
         Offer: {
-            id?: string;
-            name?: string;
-            description?: string;
-            minimumQuantity?: number;
-            maximumQuantity?: number;
-            rank?: number;
-            uri?: string;
-            locale?: string;
-            country?: string;
-            category?: components["schemas"]["OfferCategory"];
-            prerequisiteOffers?: string[];
-            isAddOn?: boolean;
-            hasAddOns?: boolean;
-            isAvailableForPurchase?: boolean;
-            billing?: string;
-            supportedBillingCycles?: components["schemas"]["BillingCycle"][];
-            isAutoRenewable?: boolean;
-            product?: components["schemas"]["OfferProduct"];
-            unitType?: string;
-            acquisitionType?: string;
-            actions?: string[];
+            id?: string | null;
+            name?: string | null;
+            description?: string | null;
+            minimumQuantity?: number | null;
+            maximumQuantity?: number | null;
+            rank?: number | null;
+            uri?: string | null;
+            locale?: string | null;
+            country?: string | null;
+            category?: components["schemas"]["OfferCategory"] | null;
+            prerequisiteOffers?: string[] | null;
+            isAddOn?: boolean | null;
+            hasAddOns?: boolean | null;
+            isAvailableForPurchase?: boolean | null;
+            billing?: string | null;
+            supportedBillingCycles?: components["schemas"]["BillingCycle"][] | null;
+            isAutoRenewable?: boolean | null;
+            product?: components["schemas"]["OfferProduct"] | null;
+            unitType?: string | null;
+            acquisitionType?: string | null;
+            actions?: string[] | null;
             /** @description Free-form extra data of the offer (a field of that name on the wire). */
             additionalProperties?: {
                 [key: string]: unknown;
-            };
-            conversionTargetOffers?: string[];
-            isInternal?: boolean;
-            isMicrosoftProduct?: boolean;
-            isTrial?: boolean;
-            reselleeQualifications?: string[];
-            resellerQualifications?: string[];
-            salesGroupId?: string;
-            supportedCatalogTypes?: string[];
-            term?: number;
-            termUnitOfMeasure?: string;
-            upgradeTargetOffers?: string[];
-            links?: components["schemas"]["OfferLinks"];
-            attributes?: components["schemas"]["ResourceAttributes"];
+            } | null;
+            conversionTargetOffers?: string[] | null;
+            isInternal?: boolean | null;
+            isMicrosoftProduct?: boolean | null;
+            isTrial?: boolean | null;
+            reselleeQualifications?: string[] | null;
+            resellerQualifications?: string[] | null;
+            salesGroupId?: string | null;
+            supportedCatalogTypes?: string[] | null;
+            term?: number | null;
+            termUnitOfMeasure?: string | null;
+            upgradeTargetOffers?: string[] | null;
+            limitUnitOfMeasure?: string | null;
+            limit?: number | null;
+            attestationProperties?: {
+                [key: string]: unknown;
+            } | null;
+            partnerQualifications?: string[] | null;
+            links?: components["schemas"]["OfferLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         /**
          * @description Kind of upgrade. Known values: none (0), upgrade_only (1), upgrade_with_license_transfer (2).
@@ -402,39 +492,40 @@ export interface components {
         UpgradeErrorCode: ("other" | "delegated_admin_permissions_disabled" | "subscription_status_not_active" | "conflicting_service_types" | "concurrency_conflicts" | "user_context_required" | "subscription_add_ons_present" | "subscription_does_not_have_any_upgrade_paths" | "subscription_target_offer_not_found" | "subscription_not_provisioned" | "offer_does_not_support_billing_cycle" | "insufficient_granular_admin_permissions") | (0 | 1 | 2 | 3 | 4 | 5 | 6 | 7 | 8 | 9 | 10 | 11) | string | number;
         /** @description One reason an upgrade is not possible or failed. */
         UpgradeError: {
-            code?: components["schemas"]["UpgradeErrorCode"];
-            description?: string;
+            code?: components["schemas"]["UpgradeErrorCode"] | (null);
+            description?: string | null;
             additionalDetails?: string | null;
-            attributes?: components["schemas"]["ResourceAttributes"];
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         /** @description A possible upgrade of a subscription to a target offer. POST one back to perform it. */
         Upgrade: {
-            targetOffer?: components["schemas"]["Offer"];
-            upgradeType?: components["schemas"]["UpgradeType"];
-            isEligible?: boolean;
-            quantity?: number;
+            targetOffer?: components["schemas"]["Offer"] | null;
+            upgradeType?: components["schemas"]["UpgradeType"] | (null);
+            isEligible?: boolean | null;
+            /** @description Defaults to the source subscription's quantity. No source states a minimum, so none is set here. */
+            quantity?: number | null;
             upgradeErrors?: components["schemas"]["UpgradeError"][] | null;
-            attributes?: components["schemas"]["ResourceAttributes"];
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         UpgradeCollection: components["schemas"]["ResourceCollection"] & {
             items: components["schemas"]["Upgrade"][];
         };
         /** @description A user whose licenses could not be moved during an upgrade, with why. */
         UserLicenseError: {
-            userObjectId?: string;
-            name?: string;
-            email?: string;
-            errors?: components["schemas"]["ServiceFault"][];
-            attributes?: components["schemas"]["ResourceAttributes"];
+            userObjectId?: string | null;
+            name?: string | null;
+            email?: string | null;
+            errors?: components["schemas"]["ApiFault"][] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
         /** @description Outcome of an upgrade. A 200 may still list failures in upgradeErrors or licenseErrors. */
         UpgradeResult: {
-            sourceSubscriptionId?: string;
-            targetSubscriptionId?: string;
-            upgradeType?: components["schemas"]["UpgradeType"];
+            sourceSubscriptionId?: string | null;
+            targetSubscriptionId?: string | null;
+            upgradeType?: components["schemas"]["UpgradeType"] | (null);
             upgradeErrors?: components["schemas"]["UpgradeError"][] | null;
             licenseErrors?: components["schemas"]["UserLicenseError"][] | null;
-            attributes?: components["schemas"]["ResourceAttributes"];
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
     };
     responses: {
@@ -443,6 +534,7 @@ export interface components {
             headers: {
                 "MS-RequestId": components["headers"]["MsRequestId"];
                 "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -454,8 +546,7 @@ export interface components {
             headers: {
                 "MS-RequestId": components["headers"]["MsRequestId"];
                 "MS-CorrelationId": components["headers"]["MsCorrelationId"];
-                "MS-CV": components["headers"]["MsCv"];
-                "MS-ServerId": components["headers"]["MsServerId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -467,6 +558,7 @@ export interface components {
             headers: {
                 "MS-RequestId": components["headers"]["MsRequestId"];
                 "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -478,6 +570,7 @@ export interface components {
             headers: {
                 "MS-RequestId": components["headers"]["MsRequestId"];
                 "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -489,17 +582,19 @@ export interface components {
             headers: {
                 "MS-RequestId": components["headers"]["MsRequestId"];
                 "MS-CorrelationId": components["headers"]["MsCorrelationId"];
-                "MS-CV": components["headers"]["MsCv"];
-                "MS-ServerId": components["headers"]["MsServerId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["ServiceFault"];
             };
         };
-        /** @description No such customer, or not one of the partner's. */
+        /** @description No such customer tenant. */
         CustomerNotFound: {
             headers: {
+                "MS-RequestId": components["headers"]["MsRequestId"];
+                "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -509,6 +604,9 @@ export interface components {
         /** @description No such customer or user. */
         UserNotFound: {
             headers: {
+                "MS-RequestId": components["headers"]["MsRequestId"];
+                "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -518,6 +616,9 @@ export interface components {
         /** @description No such customer or subscription. */
         SubscriptionNotFound: {
             headers: {
+                "MS-RequestId": components["headers"]["MsRequestId"];
+                "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -527,20 +628,28 @@ export interface components {
         /** @description The subscription cannot be changed right now; try again later. */
         Conflict: {
             headers: {
+                "MS-RequestId": components["headers"]["MsRequestId"];
+                "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
                 "application/json": components["schemas"]["ServiceFault"];
             };
         };
-        /** @description The If-Match etag does not match the stored subscription; read it again. */
+        /**
+         * @description A generic precondition failure, as a proxy or the HTTP layer may send it. No Microsoft source documents a
+         *     412 from this operation (the stale etag is a 400 with code 2055), so no body is described; the client
+         *     treats it like a stale etag.
+         */
         PreconditionFailed: {
             headers: {
+                "MS-RequestId": components["headers"]["MsRequestId"];
+                "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
-            content: {
-                "application/json": components["schemas"]["ServiceFault"];
-            };
+            content?: never;
         };
         /** @description Throttled. Wait the Retry-After seconds before trying again. The body differs from ServiceFault. */
         TooManyRequests: {
@@ -557,6 +666,19 @@ export interface components {
             headers: {
                 "MS-RequestId": components["headers"]["MsRequestId"];
                 "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ServiceFault"];
+            };
+        };
+        /** @description The update failed in the service; the call may be retried. */
+        SubscriptionServerError: {
+            headers: {
+                "MS-RequestId": components["headers"]["MsRequestId"];
+                "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                "WWW-Authenticate": components["headers"]["WwwAuthenticate"];
                 [name: string]: unknown;
             };
             content: {
@@ -580,8 +702,12 @@ export interface components {
          * @example aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e
          */
         SubscriptionId: string;
-        /** @description Only these license groups; repeat the parameter for several (`licenseGroupIds=group1&licenseGroupIds=group2`). */
-        LicenseGroupIds: components["schemas"]["LicenseGroupId"][];
+        /**
+         * @description Only these license groups; repeat the parameter for several (`licenseGroupIds=Group1&licenseGroupIds=Group2`).
+         *     Every docs example and the .NET SDK write the values in PascalCase (`Group1`, `Group2`), while answers carry
+         *     them in lowercase (`group1`); this library sends the PascalCase form. Left out, the service returns group1 only.
+         */
+        LicenseGroupIds: components["schemas"]["LicenseGroupIdParameter"][];
         /**
          * @description The etag from the subscription just read, wrapped in double quotes.
          * @example "MjAyMS0wMS0xNFQxNjo1NzoxNS4wOTY2NzI4Wg=="
@@ -597,6 +723,13 @@ export interface components {
          * @example aaaa0000-bb11-2222-33cc-444444dddddd
          */
         MsCorrelationId: string;
+        /**
+         * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+         *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+         *     that callers of the raw client are not made to write it.
+         * @example v1
+         */
+        MsContractVersion: string;
         /**
          * @description Correlation vector for tracing; the service makes one when it is absent.
          * @example 5AnzcZQrvUqCq3kd.0
@@ -641,6 +774,16 @@ export interface components {
          */
         MsServerId: string;
         /**
+         * @description The authentication challenge an error answer may carry (`OAuth realm=...`).
+         * @example OAuth realm=urn:cpsvc:cpid:00000000-0000-0000-0000-000000000000
+         */
+        WwwAuthenticate: string;
+        /**
+         * @description Where the accepted change can be followed; the client reads the subscription back by id instead.
+         * @example /customers/0c39d6d5-c70d-4c55-bc02-f620844f3fd1/subscriptions/aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e
+         */
+        Location: string;
+        /**
          * @description Seconds to wait before trying again.
          * @example 30
          */
@@ -653,7 +796,11 @@ export interface operations {
     listSubscribedSkus: {
         parameters: {
             query?: {
-                /** @description Only these license groups; repeat the parameter for several (`licenseGroupIds=group1&licenseGroupIds=group2`). */
+                /**
+                 * @description Only these license groups; repeat the parameter for several (`licenseGroupIds=Group1&licenseGroupIds=Group2`).
+                 *     Every docs example and the .NET SDK write the values in PascalCase (`Group1`, `Group2`), while answers carry
+                 *     them in lowercase (`group1`); this library sends the PascalCase form. Left out, the service returns group1 only.
+                 */
                 licenseGroupIds?: components["parameters"]["LicenseGroupIds"];
             };
             header?: {
@@ -667,6 +814,13 @@ export interface operations {
                  * @example aaaa0000-bb11-2222-33cc-444444dddddd
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
                 /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
@@ -721,7 +875,11 @@ export interface operations {
     listUserLicenses: {
         parameters: {
             query?: {
-                /** @description Only these license groups; repeat the parameter for several (`licenseGroupIds=group1&licenseGroupIds=group2`). */
+                /**
+                 * @description Only these license groups; repeat the parameter for several (`licenseGroupIds=Group1&licenseGroupIds=Group2`).
+                 *     Every docs example and the .NET SDK write the values in PascalCase (`Group1`, `Group2`), while answers carry
+                 *     them in lowercase (`group1`); this library sends the PascalCase form. Left out, the service returns group1 only.
+                 */
                 licenseGroupIds?: components["parameters"]["LicenseGroupIds"];
             };
             header?: {
@@ -735,6 +893,13 @@ export interface operations {
                  * @example aaaa0000-bb11-2222-33cc-444444dddddd
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
                 /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
@@ -808,6 +973,13 @@ export interface operations {
                  * @example aaaa0000-bb11-2222-33cc-444444dddddd
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
                 /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
@@ -896,6 +1068,13 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
+                /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
                  */
@@ -971,6 +1150,13 @@ export interface operations {
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
                 /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
+                /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
                  */
@@ -1022,6 +1208,19 @@ export interface operations {
                     "application/json": components["schemas"]["Subscription"];
                 };
             };
+            /**
+             * @description The change was accepted and takes time (a quantity change, for example). The body may be empty;
+             *     `Location` says where the change can be followed. A 202 is success.
+             */
+            202: {
+                headers: {
+                    Location: components["headers"]["Location"];
+                    "MS-RequestId": components["headers"]["MsRequestId"];
+                    "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
             400: components["responses"]["SubscriptionBadRequest"];
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
@@ -1029,7 +1228,7 @@ export interface operations {
             409: components["responses"]["Conflict"];
             412: components["responses"]["PreconditionFailed"];
             429: components["responses"]["TooManyRequests"];
-            500: components["responses"]["ServerError"];
+            500: components["responses"]["SubscriptionServerError"];
         };
     };
     listUpgrades: {
@@ -1046,6 +1245,13 @@ export interface operations {
                  * @example aaaa0000-bb11-2222-33cc-444444dddddd
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
                 /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
@@ -1116,6 +1322,13 @@ export interface operations {
                  * @example aaaa0000-bb11-2222-33cc-444444dddddd
                  */
                 "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description API contract version. The docs' request examples send `v1` and the headers page lists it as required; the
+                 *     .NET SDK never sends it. This library always sends `v1` (it costs nothing); the spec keeps it optional so
+                 *     that callers of the raw client are not made to write it.
+                 * @example v1
+                 */
+                "MS-Contract-Version"?: components["parameters"]["MsContractVersion"];
                 /**
                  * @description Correlation vector for tracing; the service makes one when it is absent.
                  * @example 5AnzcZQrvUqCq3kd.0
