@@ -12,9 +12,14 @@ interface Page<Item> {
   links?:
     | {
         next?:
-          | { uri?: string | undefined; headers?: Array<{ key?: string | undefined; value?: string | undefined }> | undefined }
+          | {
+              uri?: string | null | undefined;
+              headers?: Array<{ key?: string | null | undefined; value?: string | null | undefined }> | null | undefined;
+            }
+          | null
           | undefined;
       }
+    | null
     | undefined;
 }
 
@@ -72,7 +77,7 @@ function nextPage(
   }
   const headers: Record<string, string> = {};
   for (const header of link.headers ?? []) {
-    if (header.key?.toLowerCase() !== "ms-continuationtoken" || header.value === undefined) continue;
+    if (header.key?.toLowerCase() !== "ms-continuationtoken" || header.value === undefined || header.value === null) continue;
     if (!/^[\t\x20-\x7e]*$/.test(header.value))
       throw new UnexpectedResponseError(operation, 200, [
         "the next-page continuation token is not printable ASCII, so it cannot be sent back",

@@ -3,6 +3,7 @@
  * and held to it by test/unit/schemas-types.test.ts. The parts live in src/schemas/.
  */
 export {
+  type ApiFault,
   type Collection,
   collectionOf,
   commonSchemas,

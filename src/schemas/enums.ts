@@ -15,8 +15,8 @@ export const SUBSCRIPTION_STATUSES = ["none", "active", "suspended", "deleted", 
 export const BILLING_CYCLES = ["unknown", "monthly", "annual", "none", "one_time", "triennial", "biennial"] as const;
 /** Known `billingType` values. */
 export const BILLING_TYPES = ["none", "usage", "license", "benefit"] as const;
-/** Known `contractType` values. */
-export const CONTRACT_TYPES = ["subscription", "product_key", "redemption_code"] as const;
+/** Known `contractType` values: as the service sends them, and as one docs table writes them. */
+export const CONTRACT_TYPES = ["subscription", "product_key", "redemption_code", "productKey", "redemptionCode"] as const;
 /** Known `targetType` values of SKUs and service plans (PascalCase on the wire). */
 export const TARGET_TYPES = ["User", "Tenant"] as const;
 /** Known license groups: group1 (Entra-managed products), group2 (Minecraft). */

@@ -4,23 +4,23 @@ import { enumField, LICENSE_GROUP_IDS, TARGET_TYPES } from "./enums.js";
 import { type CheckingMode, inBothModes, openObject } from "./modes.js";
 
 function buildLicenses(mode: CheckingMode) {
-  const attributes = commonSchemas.resourceAttributes[mode].optional();
-  const targetType = enumField(TARGET_TYPES, mode).optional();
+  const attributes = commonSchemas.resourceAttributes[mode].nullish();
+  const targetType = enumField(TARGET_TYPES, mode).nullish();
   const productSku = openObject({
-    id: z.string().optional(),
-    name: z.string().optional(),
-    skuPartNumber: z.string().optional(),
+    id: z.string().nullish(),
+    name: z.string().nullish(),
+    skuPartNumber: z.string().nullish(),
     targetType,
-    licenseGroupId: enumField(LICENSE_GROUP_IDS, mode).optional(),
+    licenseGroupId: enumField(LICENSE_GROUP_IDS, mode).nullish(),
   });
   const servicePlan = openObject({
-    id: z.string().optional(),
-    displayName: z.string().optional(),
-    serviceName: z.string().optional(),
-    capabilityStatus: z.string().optional(),
+    id: z.string().nullish(),
+    displayName: z.string().nullish(),
+    serviceName: z.string().nullish(),
+    capabilityStatus: z.string().nullish(),
     targetType,
   });
-  const units = z.int().optional();
+  const units = z.int().nullish();
   const subscribedSku = openObject({
     availableUnits: units,
     activeUnits: units,
@@ -28,12 +28,12 @@ function buildLicenses(mode: CheckingMode) {
     suspendedUnits: units,
     totalUnits: units,
     warningUnits: units,
-    productSku: productSku.optional(),
-    servicePlans: z.array(servicePlan).optional(),
-    capabilityStatus: z.string().optional(),
+    productSku: productSku.nullish(),
+    servicePlans: z.array(servicePlan).nullish(),
+    capabilityStatus: z.string().nullish(),
     attributes,
   });
-  const license = openObject({ servicePlans: z.array(servicePlan).optional(), productSku: productSku.optional(), attributes });
+  const license = openObject({ servicePlans: z.array(servicePlan).nullish(), productSku: productSku.nullish(), attributes });
   return {
     productSku,
     servicePlan,
@@ -46,18 +46,18 @@ function buildLicenses(mode: CheckingMode) {
 }
 
 function buildLicenseUpdate(mode: CheckingMode) {
-  const licenseAssignment = openObject({ skuId: z.string(), excludedPlans: z.array(z.string()).nullable().optional() });
+  const licenseAssignment = openObject({ skuId: z.string(), excludedPlans: z.array(z.string()).nullish() });
   const licenseWarning = openObject({
-    code: z.string().optional(),
-    message: z.string().optional(),
-    servicePlans: z.array(z.string()).optional(),
+    code: z.string().nullish(),
+    message: z.string().nullish(),
+    servicePlans: z.array(z.string()).nullish(),
   });
   // The service sends null for a list it left alone.
   const licenseUpdate = openObject({
-    licensesToAssign: z.array(licenseAssignment).nullable().optional(),
-    licensesToRemove: z.array(z.string()).nullable().optional(),
-    licenseWarnings: z.array(licenseWarning).nullable().optional(),
-    attributes: commonSchemas.resourceAttributes[mode].optional(),
+    licensesToAssign: z.array(licenseAssignment).nullish(),
+    licensesToRemove: z.array(z.string()).nullish(),
+    licenseWarnings: z.array(licenseWarning).nullish(),
+    attributes: commonSchemas.resourceAttributes[mode].nullish(),
   });
   return { licenseAssignment, licenseWarning, licenseUpdate };
 }

@@ -4,19 +4,19 @@ import { BILLING_CYCLES, enumField, normalizedEnumField, UPGRADE_ERROR_CODES, UP
 import { type CheckingMode, inBothModes, openObject } from "./modes.js";
 
 // These parts hold no enum, so one schema serves both modes.
-const attributes = commonSchemas.resourceAttributes.lenient.optional();
-const link = commonSchemas.link.lenient.optional();
-const text = z.string().optional();
-const flag = z.boolean().optional();
-const count = z.int().optional();
-const strings = z.array(z.string()).optional();
+const attributes = commonSchemas.resourceAttributes.lenient.nullish();
+const link = commonSchemas.link.lenient.nullish();
+const text = z.string().nullish();
+const flag = z.boolean().nullish();
+const count = z.int().nullish();
+const strings = z.array(z.string()).nullish();
 const offerCategory = openObject({
   id: text,
   name: text,
   rank: count,
   locale: text,
   country: text,
-  links: commonSchemas.resourceLinks.lenient.optional(),
+  links: commonSchemas.resourceLinks.lenient.nullish(),
   attributes,
 });
 const offerProduct = openObject({ id: text, name: text, unit: text });
@@ -33,20 +33,20 @@ function offerShape(mode: CheckingMode) {
     uri: text,
     locale: text,
     country: text,
-    category: offerCategory.optional(),
+    category: offerCategory.nullish(),
     prerequisiteOffers: strings,
     isAddOn: flag,
     hasAddOns: flag,
     isAvailableForPurchase: flag,
     billing: text,
-    supportedBillingCycles: z.array(enumField(BILLING_CYCLES, mode)).optional(),
+    supportedBillingCycles: z.array(enumField(BILLING_CYCLES, mode)).nullish(),
     isAutoRenewable: flag,
-    product: offerProduct.optional(),
+    product: offerProduct.nullish(),
     unitType: text,
     acquisitionType: text,
     actions: strings,
     // A wire field named "additionalProperties" holding free-form data; its inside is kept, not checked.
-    additionalProperties: z.record(z.string(), z.unknown()).optional(),
+    additionalProperties: z.record(z.string(), z.unknown()).nullish(),
     conversionTargetOffers: strings,
     isInternal: flag,
     isMicrosoftProduct: flag,
@@ -58,27 +58,31 @@ function offerShape(mode: CheckingMode) {
     term: count,
     termUnitOfMeasure: text,
     upgradeTargetOffers: strings,
-    links: offerLinks.optional(),
+    limitUnitOfMeasure: text,
+    limit: count,
+    attestationProperties: z.record(z.string(), z.unknown()).nullish(),
+    partnerQualifications: strings,
+    links: offerLinks.nullish(),
     attributes,
   };
 }
 
 function buildUpgrades(mode: CheckingMode) {
   const offer = openObject(offerShape(mode));
-  const upgradeType = normalizedEnumField(UPGRADE_TYPES, mode).optional();
+  const upgradeType = normalizedEnumField(UPGRADE_TYPES, mode).nullish();
   const upgradeError = openObject({
-    code: normalizedEnumField(UPGRADE_ERROR_CODES, mode).optional(),
+    code: normalizedEnumField(UPGRADE_ERROR_CODES, mode).nullish(),
     description: text,
-    additionalDetails: z.string().nullable().optional(),
+    additionalDetails: z.string().nullish(),
     attributes,
   });
-  const upgradeErrors = z.array(upgradeError).nullable().optional();
-  const upgrade = openObject({ targetOffer: offer.optional(), upgradeType, isEligible: flag, quantity: count, upgradeErrors, attributes });
+  const upgradeErrors = z.array(upgradeError).nullish();
+  const upgrade = openObject({ targetOffer: offer.nullish(), upgradeType, isEligible: flag, quantity: count, upgradeErrors, attributes });
   const userLicenseError = openObject({
     userObjectId: text,
     name: text,
     email: text,
-    errors: z.array(commonSchemas.serviceFault[mode]).optional(),
+    errors: z.array(commonSchemas.apiFault[mode]).nullish(),
     attributes,
   });
   const upgradeResult = openObject({
@@ -86,7 +90,7 @@ function buildUpgrades(mode: CheckingMode) {
     targetSubscriptionId: text,
     upgradeType,
     upgradeErrors,
-    licenseErrors: z.array(userLicenseError).nullable().optional(),
+    licenseErrors: z.array(userLicenseError).nullish(),
     attributes,
   });
   return {

@@ -27,10 +27,10 @@ describe("typed client", () => {
 
   test("responses carry the spec's schema types", () => {
     type Subscription = components["schemas"]["Subscription"];
-    expectTypeOf<Subscription["autoRenewEnabled"]>().toEqualTypeOf<boolean | undefined>();
+    expectTypeOf<Subscription["autoRenewEnabled"]>().toEqualTypeOf<boolean | null | undefined>();
     type Data = NonNullable<Awaited<ReturnType<typeof getSubscription>>["data"]>;
-    expectTypeOf<Data["autoRenewEnabled"]>().toEqualTypeOf<boolean | undefined>();
-    expectTypeOf<Data["attributes"]>().toEqualTypeOf<components["schemas"]["ResourceAttributes"] | undefined>();
+    expectTypeOf<Data["autoRenewEnabled"]>().toEqualTypeOf<boolean | null | undefined>();
+    expectTypeOf<Data["attributes"]>().toEqualTypeOf<components["schemas"]["ResourceAttributes"] | null | undefined>();
     function getSubscription() {
       return pc.GET("/customers/{customer_id}/subscriptions/{subscription_id}", {
         params: { path: { customer_id: "c", subscription_id: "s" } },

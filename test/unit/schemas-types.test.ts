@@ -84,6 +84,7 @@ interface Checked {
   Link: [Spec["Link"], In<typeof commonSchemas.link>];
   ResourceLinks: [Spec["ResourceLinks"], In<typeof commonSchemas.resourceLinks>];
   ServiceFault: [Spec["ServiceFault"], In<typeof commonSchemas.serviceFault>];
+  ApiFault: [Spec["ApiFault"], In<typeof commonSchemas.apiFault>];
   ThrottleFault: [Spec["ThrottleFault"], In<typeof commonSchemas.throttleFault>];
   ProductSku: [Spec["ProductSku"], In<typeof licenseSchemas.productSku>];
   ServicePlan: [Spec["ServicePlan"], In<typeof licenseSchemas.servicePlan>];
@@ -96,6 +97,12 @@ interface Checked {
   LicenseUpdate: [Spec["LicenseUpdate"], In<typeof licenseSchemas.licenseUpdate>];
   RefundOption: [Spec["RefundOption"], In<typeof subscriptionSchemas.refundOption>];
   ProductType: [Spec["ProductType"], In<typeof subscriptionSchemas.productType>];
+  ProductSubType: [Spec["ProductSubType"], In<typeof subscriptionSchemas.productSubType>];
+  RefundableQuantity: [Spec["RefundableQuantity"], In<typeof subscriptionSchemas.refundableQuantity>];
+  RefundableQuantityDetail: [Spec["RefundableQuantityDetail"], In<typeof subscriptionSchemas.refundableQuantityDetail>];
+  NextChargeInstructions: [Spec["NextChargeInstructions"], In<typeof subscriptionSchemas.nextChargeInstructions>];
+  ScheduledNextTermInstructions: [Spec["ScheduledNextTermInstructions"], In<typeof subscriptionSchemas.scheduledNextTermInstructions>];
+  ScheduledNextTermProduct: [Spec["ScheduledNextTermProduct"], In<typeof subscriptionSchemas.scheduledNextTermProduct>];
   SubscriptionLinks: [Spec["SubscriptionLinks"], In<typeof subscriptionSchemas.subscriptionLinks>];
   Subscription: [Spec["Subscription"], In<typeof subscriptionSchemas.subscription>];
   OfferCategory: [Spec["OfferCategory"], In<typeof upgradeSchemas.offerCategory>];
@@ -115,6 +122,9 @@ type NotParsed =
   | "LicenseUpdatePascalCase"
   | "LicenseUpdateInput"
   | "LicenseGroupId"
+  | "LicenseGroupIdParameter"
+  | "FaultDataItem"
+  | "ConsumptionType"
   | "TargetType"
   | "SubscriptionStatus"
   | "BillingCycle"
@@ -197,15 +207,15 @@ describe("the drift check catches drift", () => {
 describe("public types", () => {
   test("normalised enums are snake_case names with autocomplete, other strings allowed", () => {
     // Not NonNullable<>: it turns `string & {}` into plain `string`, which is what loses autocomplete.
-    expectTypeOf<Upgrade["upgradeType"]>().toEqualTypeOf<UpgradeTypeName | (string & {}) | undefined>();
-    expectTypeOf<UpgradeResult["upgradeType"]>().toEqualTypeOf<UpgradeTypeName | (string & {}) | undefined>();
-    expectTypeOf<UpgradeError["code"]>().toEqualTypeOf<UpgradeErrorCodeName | (string & {}) | undefined>();
-    expectTypeOf<Subscription["status"]>().toEqualTypeOf<(typeof SUBSCRIPTION_STATUSES)[number] | (string & {}) | undefined>();
+    expectTypeOf<Upgrade["upgradeType"]>().toEqualTypeOf<UpgradeTypeName | (string & {}) | null | undefined>();
+    expectTypeOf<UpgradeResult["upgradeType"]>().toEqualTypeOf<UpgradeTypeName | (string & {}) | null | undefined>();
+    expectTypeOf<UpgradeError["code"]>().toEqualTypeOf<UpgradeErrorCodeName | (string & {}) | null | undefined>();
+    expectTypeOf<Subscription["status"]>().toEqualTypeOf<(typeof SUBSCRIPTION_STATUSES)[number] | (string & {}) | null | undefined>();
     expectTypeOf<Upgrade["upgradeType"]>().not.toEqualTypeOf<string | undefined>();
   });
 
   test("a ServiceFault code is a number or a string", () => {
-    expectTypeOf<ServiceFault["code"]>().toEqualTypeOf<number | string | undefined>();
+    expectTypeOf<ServiceFault["code"]>().toEqualTypeOf<number | string | null | undefined>();
   });
 
   test("only Subscription carries an index signature; elsewhere a misspelt field is a compile error", () => {
