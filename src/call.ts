@@ -1,7 +1,7 @@
 import type { RawPartnerCenterClient } from "./client.js";
 import { type CallOptions, callIds } from "./context.js";
 import { AbortedError, idsIn, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
-import { attachResponseMeta, errorFromResponse } from "./response.js";
+import { attachResponseMeta, errorFromResponse, type ResponseMeta } from "./response.js";
 import { CallRequest, type TypedCall } from "./retry.js";
 import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
 
@@ -47,7 +47,12 @@ interface RawResult {
  */
 export async function send<T>(
   runtime: Runtime,
-  operation: { name: string; schema: ResponseSchema<T> },
+  operation: {
+    name: string;
+    schema: ResponseSchema<T>;
+    /** What a 202 Accepted with an empty body resolves to; without it such an answer is an UnexpectedResponseError. */
+    whenAcceptedEmpty?: (meta: ResponseMeta) => Promise<T>;
+  },
   call: CallOptions | undefined,
   perform: (init: SendInit) => Promise<RawResult>,
 ): Promise<T> {
@@ -71,6 +76,15 @@ export async function send<T>(
   const left = response === typed.response;
   const meta = (left && typed.echoed) || idsIn(response.headers, sent);
   const text = left ? typed.text : data instanceof ReadableStream ? await new Response(data).text() : undefined;
+  const location = response.headers.get("Location") ?? undefined;
+  const answer: ResponseMeta = {
+    status: response.status,
+    requestId: meta.requestId,
+    correlationId: meta.correlationId,
+    ...(location !== undefined && { location }),
+  };
+  if (response.status === 202 && operation.whenAcceptedEmpty && (text === undefined || text.trim() === ""))
+    return operation.whenAcceptedEmpty(answer);
   const body = parseJson(text);
   if (!body.ok) throw new UnexpectedResponseError(operation.name, response.status, [body.problem], meta);
   // Even unchecked ("off"), an answer the methods read fields of must be a JSON object.
@@ -78,7 +92,7 @@ export async function send<T>(
     throw new UnexpectedResponseError(operation.name, response.status, ["the body is not a JSON object"], meta);
   const parsed = parseResponse(operation.schema, body.value, runtime.validation);
   if (!parsed.ok) throw new UnexpectedResponseError(operation.name, response.status, parsed.problems, meta);
-  return attachResponseMeta(parsed.value, { status: response.status, requestId: meta.requestId, correlationId: meta.correlationId });
+  return attachResponseMeta(parsed.value, answer);
 }
 
 function parseJson(text: string | undefined): { ok: true; value: unknown } | { ok: false; problem: string } {

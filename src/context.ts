@@ -37,6 +37,8 @@ export function callIds(
 export function contextHeaders(settings: ContextSettings): Readonly<Record<string, string>> {
   return Object.freeze({
     Accept: "application/json",
+    // The docs' examples send it and the headers page lists it as required (the .NET SDK does not send it).
+    "MS-Contract-Version": "v1",
     "X-Locale": settings.locale,
     ...(settings.applicationName !== undefined && { "MS-PartnerCenter-Application": settings.applicationName }),
     "MS-PartnerCenter-Client": `${CLIENT_NAME}/${CLIENT_VERSION}`,

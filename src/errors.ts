@@ -82,7 +82,8 @@ export interface ServiceErrorDetails extends RequestIds {
   status: number;
   code?: string | number | undefined;
   description?: string | undefined;
-  data?: readonly string[] | undefined;
+  /** The fault's `data` items as they came: strings, or objects (the error-codes page calls them error objects). */
+  data?: readonly unknown[] | undefined;
   source?: string | undefined;
   retryAfterMs?: number | undefined;
 }
@@ -93,7 +94,8 @@ export class ServiceError extends PartnerCenterError {
   readonly status: number;
   readonly code: string | number | undefined;
   readonly description: string | undefined;
-  readonly data: readonly string[];
+  /** The fault's `data` items as they came (strings or objects), with secret-shaped values redacted. */
+  readonly data: readonly unknown[];
   readonly source: string | undefined;
   readonly category: ErrorCategory;
   /** How long the service asked to wait (Retry-After), when it said. */
@@ -106,7 +108,7 @@ export class ServiceError extends PartnerCenterError {
     this.status = details.status;
     this.code = details.code;
     this.description = redactOptional(details.description);
-    this.data = (details.data ?? []).map((item) => redactSecrets(item));
+    this.data = (details.data ?? []).map((item) => (typeof item === "string" ? redactSecrets(item) : scrubError(item)));
     this.source = redactOptional(details.source);
     this.category = categoryOf(details.status);
     this.retryAfterMs = details.retryAfterMs;
@@ -149,6 +151,17 @@ export class LicenseQuotaExceededError extends BadRequestError {
 export class PartnerTokenNotAllowedError extends BadRequestError {
   override name = "PartnerTokenNotAllowedError";
 }
+/**
+ * 900329 (HTTP 403): this resource does not accept an app-only token. Fixed like 900316: call with an App+User
+ * token. {@link needsAppUserToken} is true for both.
+ */
+export class AppOnlyTokenNotAcceptedError extends ForbiddenError {
+  override name = "AppOnlyTokenNotAcceptedError";
+}
+/** True when the fix is another kind of token, an App+User one (900316 and 900329). */
+export function needsAppUserToken(error: unknown): error is PartnerTokenNotAllowedError | AppOnlyTokenNotAcceptedError {
+  return error instanceof PartnerTokenNotAllowedError || error instanceof AppOnlyTokenNotAcceptedError;
+}
 /** 900309: the customer's Conditional Access policy blocked the partner's token. */
 export class ConditionalAccessBlockedError extends ForbiddenError {
   override name = "ConditionalAccessBlockedError";
@@ -164,8 +177,10 @@ type ServiceErrorClass = new (details: ServiceErrorDetails) => ServiceError;
 const byCode: ReadonlyArray<{ code: number; status?: number; type: ServiceErrorClass }> = [
   { code: 60012, status: 400, type: LicenseQuotaExceededError },
   { code: 900316, status: 400, type: PartnerTokenNotAllowedError },
+  { code: 900329, status: 403, type: AppOnlyTokenNotAcceptedError },
   { code: 900309, status: 403, type: ConditionalAccessBlockedError },
-  { code: 2055, type: StaleEtagError },
+  // The stale etag is documented as a 400; on any other status the status decides.
+  { code: 2055, status: 400, type: StaleEtagError },
 ];
 
 const byStatus: Record<number, ServiceErrorClass> = {
@@ -254,6 +269,7 @@ const names = new Set([
   "ServerError",
   "LicenseQuotaExceededError",
   "PartnerTokenNotAllowedError",
+  "AppOnlyTokenNotAcceptedError",
   "ConditionalAccessBlockedError",
   "StaleEtagError",
   "InvalidInputError",

@@ -1,11 +1,10 @@
 /**
  * If-Match wants the etag in double quotes. Etags read from `attributes.etag` come bare, but a caller may
- * pass one already quoted (or weak, W/"..."): quote once, never twice.
+ * pass one already quoted (or weak, W/"..."): quote once, never twice. Nothing else is changed.
  */
 export function ifMatchValue(etag: string): string {
-  const trimmed = etag.trim();
-  if (/^(W\/)?".*"$/s.test(trimmed)) return trimmed;
-  return `"${trimmed}"`;
+  if (/^(W\/)?".*"$/s.test(etag)) return etag;
+  return `"${etag}"`;
 }
 
 /** The etag in a resource's attributes, or undefined when absent or empty. */

@@ -21,6 +21,7 @@ export {
 export type { CallOptions } from "./context.js";
 export {
   AbortedError,
+  AppOnlyTokenNotAcceptedError,
   AuthenticationError,
   BadRequestError,
   ConditionalAccessBlockedError,
@@ -34,6 +35,7 @@ export {
   LicenseQuotaExceededError,
   NetworkError,
   NotFoundError,
+  needsAppUserToken,
   PartnerCenterError,
   PartnerTokenNotAllowedError,
   type RequestIds,

@@ -4,6 +4,8 @@ import { parseRetryAfterMs } from "./retry.js";
 /** What the server said about a call that succeeded: status and the ids to quote to support. */
 export interface ResponseMeta extends RequestIds {
   status: number;
+  /** The Location header, when the answer had one (a subscription update answered 202 Accepted). */
+  location?: string | undefined;
 }
 
 const metaByResult = new WeakMap<object, ResponseMeta>();
@@ -38,7 +40,7 @@ export function errorFromResponse(operation: string, response: Response, body: u
 interface Fault {
   code?: string | number;
   description?: string;
-  data?: string[];
+  data?: unknown[];
   source?: string;
 }
 
@@ -52,7 +54,8 @@ function faultOf(body: unknown): Fault {
   return {
     ...(code !== undefined && { code }),
     ...(words !== undefined && { description: words }),
-    ...(Array.isArray(record.data) && { data: record.data.filter((item): item is string => typeof item === "string") }),
+    // Items stay as they came: strings or objects (anything else, such as a number, is kept as well).
+    ...(Array.isArray(record.data) && { data: record.data }),
     ...(stringOf(record.source) !== undefined && { source: stringOf(record.source)! }),
   };
 }

@@ -3,7 +3,8 @@ import { InvalidInputError } from "./errors.js";
 import { issuePath } from "./schemas/parse.js";
 
 /**
- * Input checks run before any request leaves the process. Each public method validates all of its
+ * Input checks run before any request leaves the process. Nothing is trimmed or otherwise changed: a value goes
+ * out exactly as the caller wrote it, or is refused with InvalidInputError. Each public method validates all of its
  * arguments at once, so an InvalidInputError lists every problem, not just the first.
  */
 
@@ -21,10 +22,10 @@ export const guid = z.string({ error: "must be a string" }).regex(GUID, { error:
 /** A user's object id (GUID) or user principal name. */
 export const userId = z
   .string({ error: "must be a string" })
-  .trim()
   .min(1, { error: "must not be empty" })
   .max(1024, { error: "must be at most 1024 characters" })
   .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
+  .refine((value) => value.trim() === value, { error: "must not start or end with white space (it would be sent as written)" })
   .refine((value) => !LONE_SURROGATE.test(value), { error: "must not contain a lone surrogate (malformed Unicode)" })
   // "." and ".." would be folded away by URL normalisation and send the call to another resource.
   .refine((value) => value !== "." && value !== "..", { error: "must not be '.' or '..'" });
@@ -32,9 +33,9 @@ export const userId = z
 /** An identifier used as a value (SKU id, service plan id). */
 export const identifier = z
   .string({ error: "must be a string" })
-  .trim()
   .min(1, { error: "must not be empty" })
   .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
+  .refine((value) => value.trim() === value, { error: "must not start or end with white space (it would be sent as written)" })
   .refine((value) => !LONE_SURROGATE.test(value), { error: "must not contain a lone surrogate (malformed Unicode)" });
 
 /** A header value set by the caller (application name, locale). */
@@ -43,6 +44,18 @@ export const headerText = z
   .min(1, { error: "must not be empty" })
   .refine((value) => !CONTROL.test(value), { error: "must not contain control characters" })
   .refine((value) => !BEYOND_LATIN1.test(value), { error: "must not contain characters beyond U+00FF (it is sent in an HTTP header)" });
+
+const KNOWN_GROUPS = new Map([
+  ["group1", "Group1"],
+  ["group2", "Group2"],
+]);
+
+/**
+ * A license group as the query parameter writes it: every docs example and the .NET SDK send `Group1`/`Group2`
+ * while answers carry `group1`/`group2`. The two known groups are sent in that form whatever case the caller
+ * writes; any other value must be a plain identifier and goes out as written.
+ */
+export const licenseGroupId = identifier.transform((value) => KNOWN_GROUPS.get(value.toLowerCase()) ?? value);
 
 /** A positive whole number (a quantity). */
 export const positiveInteger = z
@@ -70,7 +83,6 @@ export const callOptions = z
 export const headerSafe = (what: string) =>
   z
     .string({ error: "must be a string" })
-    .trim()
     .min(1, { error: `must not be empty; ${what}` })
     .regex(/^[\x20-\x7e]+$/, { error: "must be printable ASCII (it is sent in a header)" });
 

@@ -3,11 +3,11 @@ import { type Runtime, send } from "../call.js";
 import type { CallOptions } from "../context.js";
 import { listAll } from "../paging.js";
 import { type License, type LicenseAssignment, type LicenseUpdate, licenseSchemas, type SubscribedSku } from "../schemas.js";
-import { callOptions, guid, identifier, licenseAssignment, licenseChange, userId, validate } from "../validation.js";
+import { callOptions, guid, identifier, licenseAssignment, licenseChange, licenseGroupId, userId, validate } from "../validation.js";
 
 /** Filters for the license lists. */
 export interface LicenseListOptions extends CallOptions {
-  /** Only these license groups: group1 (Entra-managed products), group2 (Minecraft). */
+  /** Only these license groups: Group1 (Entra-managed products), Group2 (Minecraft); sent as `Group1`/`Group2` whatever the case written. Left out, the service lists Group1 only. */
   licenseGroupIds?: string[];
 }
 
@@ -25,7 +25,7 @@ export interface LicenseUpdateOptions extends CallOptions {
 }
 
 const listOptions = z
-  .object({ licenseGroupIds: z.array(identifier).optional() })
+  .object({ licenseGroupIds: z.array(licenseGroupId).optional() })
   .loose()
   .optional()
   .and(callOptions);

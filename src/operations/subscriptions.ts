@@ -3,7 +3,7 @@ import { type Runtime, send } from "../call.js";
 import type { CallOptions } from "../context.js";
 import { InvalidInputError, StaleEtagError, UnexpectedResponseError } from "../errors.js";
 import { etagOf, ifMatchValue } from "../etag.js";
-import { getResponseMeta } from "../response.js";
+import { attachResponseMeta, getResponseMeta, type ResponseMeta } from "../response.js";
 import { type Subscription, subscriptionSchemas } from "../schemas.js";
 import { callOptions, describeIssues, guid, headerSafe, isJsonSafe, validate } from "../validation.js";
 
@@ -59,7 +59,11 @@ export interface SubscriptionOperations {
    */
   get(customerId: string, subscriptionId: string, options?: CallOptions): Promise<Subscription>;
   /**
-   * Writes back a subscription as read, with changes. Sends If-Match from `attributes.etag`; a stale etag throws
+   * Writes back a subscription as read, with changes. The service answers 200 with the stored subscription, or
+   * 202 Accepted when the change takes time: `getResponseMeta(result)` then says 202 and gives the Location. A 202
+   * with an empty body resolves to the subscription read back once by id right after (the change may still be in
+   * progress, so it can show the old values).
+   * Sends If-Match from `attributes.etag`; a stale etag throws
    * StaleEtagError (`modify` re-reads and re-applies instead).
    * @example
    * const subscription = await pc.subscriptions.get(customerId, subscriptionId);
@@ -68,12 +72,13 @@ export interface SubscriptionOperations {
   update(customerId: string, subscription: Subscription, options?: CallOptions): Promise<Subscription>;
   /**
    * Reads the subscription, applies `change`, writes it back; on a stale etag reads again and re-applies.
+   * Resolves as {@link SubscriptionOperations.update} does, 202 Accepted included.
    * @example
    * await pc.subscriptions.modify(customerId, subscriptionId, (s) => ({ ...s, quantity: (s.quantity ?? 0) + 5 }));
    */
   modify(customerId: string, subscriptionId: string, change: SubscriptionChange, options?: ModifyOptions): Promise<Subscription>;
   /**
-   * Turns auto-renew on or off, keeping every other field as the service has it.
+   * Turns auto-renew on or off, keeping every other field as the service has it. Resolves as `update` does.
    * @example
    * await pc.subscriptions.setAutoRenew(customerId, subscriptionId, false);
    */
@@ -94,7 +99,8 @@ export function createSubscriptionOperations(runtime: Runtime): SubscriptionOper
   }
 
   // The one place a subscription is written. The whole object goes back (fields left out are reset by
-  // the service), the etag stays in the body and goes, quoted, into If-Match.
+  // the service), the etag stays in the body and goes, quoted, into If-Match. A 202 Accepted with an empty body
+  // (a change that takes time) resolves to the subscription read back once by id, carrying the 202's meta.
   function write(
     name: string,
     customerId: string,
@@ -102,7 +108,11 @@ export function createSubscriptionOperations(runtime: Runtime): SubscriptionOper
     etag: string,
     options: CallOptions | undefined,
   ) {
-    return send(runtime, { name, schema: subscriptionSchemas.subscription }, options, (init) =>
+    const whenAcceptedEmpty = async (accepted: ResponseMeta) => {
+      const readBack = { signal: options?.signal, correlationId: accepted.correlationId ?? options?.correlationId };
+      return attachResponseMeta(await read(name, customerId, subscription.id, readBack), accepted);
+    };
+    return send(runtime, { name, schema: subscriptionSchemas.subscription, whenAcceptedEmpty }, options, (init) =>
       raw.PATCH("/customers/{customer_id}/subscriptions/{subscription_id}", {
         params: { path: { customer_id: customerId, subscription_id: subscription.id }, header: { "If-Match": ifMatchValue(etag) } },
         body: subscription,

@@ -6,7 +6,7 @@ describe("ifMatchValue", () => {
     ["abc", '"abc"'],
     ['"abc"', '"abc"'],
     ['W/"abc"', 'W/"abc"'],
-    [" abc ", '"abc"'],
+    [" abc ", '" abc "'],
     ["MjAyMS0wMS0xNFQ=", '"MjAyMS0wMS0xNFQ="'],
   ])("quotes %j once as %j", (etag, expected) => {
     expect(ifMatchValue(etag)).toBe(expected);
