@@ -10,8 +10,8 @@ import type { z } from "zod";
  * (bench/overhead.ts), more than anything else the client adds to bare openapi-fetch; this test allocates nothing.
  *
  * It knows only the schemas that cannot change a value: strings (optionally with a regex), numbers and integers,
- * booleans, unknown, optional, nullable, arrays, loose objects and records of unknown. A schema with anything else
- * (a union, a transform, a default, a refinement, as in strict mode's enum checks) gets no test and is always
+ * booleans, unknown, optional, nullable, arrays, loose objects, records of unknown, and unions of these. A schema with anything else
+ * (a union with any other option, a transform, a default, a refinement, as in strict mode's enum checks) gets no test and is always
  * parsed by zod. The test is stricter than zod where that keeps it simple (plain objects only), never looser:
  * the exact-test block of test/unit/schemas.test.ts holds it to zod's own parse.
  */
@@ -70,6 +70,13 @@ function build(schema: z.ZodType): ExactTest | undefined {
     }
     case "object":
       return checks.length === 0 ? looseObject(def as unknown as z.core.$ZodObjectDef) : undefined;
+    case "union": {
+      // zod returns the first option's result; when every option returns what it was given, so does the union.
+      const options = (def as unknown as z.core.$ZodUnionDef).options.map((option) => build(option as z.ZodType));
+      if (checks.length > 0 || options.some((option) => option === undefined)) return undefined;
+      const tests = options as ExactTest[];
+      return (value) => tests.some((test) => test(value));
+    }
     case "record": {
       const { keyType, valueType } = def as unknown as z.core.$ZodRecordDef;
       const anyKey = keyType._zod.def.type === "string" && (keyType._zod.def.checks ?? []).length === 0;

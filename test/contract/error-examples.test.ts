@@ -53,8 +53,17 @@ const faults = [
   { operation: "updateSubscription", status: 400, example: "staleEtag", code: 2055 },
   { operation: "updateSubscription", status: 400, example: "notEligibleForAutoRenew", code: 800093 },
   { operation: "updateSubscription", status: 409, example: "operationPending", code: 900278 },
-  { operation: "updateSubscription", status: 412, example: "etagMismatch", code: 2055 },
+  { operation: "updateSubscription", status: 400, example: "quantityCannotDecrease", code: 800090 },
+  { operation: "updateSubscription", status: 400, example: "quantityOutOfRange", code: 2002 },
+  { operation: "updateSubscription", status: 400, example: "updatedTooOften", code: 900311 },
+  { operation: "updateSubscription", status: 409, example: "notReadyToUpdate", code: 800082 },
+  { operation: "updateSubscription", status: 500, example: "updateFailed", code: 800094 },
+  { operation: "listUserLicenses", status: 403, example: "appOnlyTokenNotAccepted", code: 900329 },
+  { operation: "listSubscribedSkus", status: 404, example: "tenantNotFound", code: 60003 },
+  { operation: "getSubscription", status: 404, example: "notFound", code: 1000 },
+  { operation: "getSubscription", status: 400, example: "invalidProperty", code: 3000 },
   { operation: "listUpgrades", status: 500, example: "unexpectedError", code: 800003 },
+  { operation: "listUpgrades", status: 500, example: "tryLater", code: 900192 },
   { operation: "createUpgrade", status: 404, example: "subscriptionNotFound", code: 20003 },
 ] as const;
 
@@ -78,8 +87,22 @@ describe("contract: documented error examples", () => {
     expect(response.status).toBe(200);
     expect(data).toMatchObject({
       upgradeErrors: [{ code: 4 }],
-      licenseErrors: [{ userObjectId: ids.userId, errors: [{ code: 60012 }] }],
+      licenseErrors: [{ userObjectId: ids.userId, errors: [{ code: "60012", attributes: { objectType: "ApiFault" } }] }],
     });
+  });
+
+  test("updateSubscription can answer a bare 412, with no body", async () => {
+    const { response } = await calls.updateSubscription!({ Prefer: "code=412" });
+    expect(response.headers.get("sl-violations")).toBeNull();
+    expect(response.status).toBe(412);
+    expect(await response.text()).toBe("");
+  });
+
+  test("updateSubscription can answer 202 Accepted with a Location and no body", async () => {
+    const { response } = await calls.updateSubscription!({ Prefer: "code=202" });
+    expect(response.headers.get("sl-violations")).toBeNull();
+    expect(response.status).toBe(202);
+    expect(response.headers.get("Location")).toMatch(/\/subscriptions\//);
   });
 });
 

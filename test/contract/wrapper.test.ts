@@ -33,7 +33,8 @@ describe("contract: licenses", () => {
     const skus = await pc.licenses.listSubscribedSkus(customerId, { licenseGroupIds: ["group1", "group2"] });
     expect(skus.map((sku) => sku.productSku?.licenseGroupId)).toEqual(["group1", "group2"]);
     expect(getResponseMeta(skus)).toMatchObject({ status: 200 });
-    expect(new URL(recorder.requests[0]!.url).search).toBe("?licenseGroupIds=group1&licenseGroupIds=group2");
+    // Sent as every docs example and the .NET SDK write them, whatever case the caller used.
+    expect(new URL(recorder.requests[0]!.url).search).toBe("?licenseGroupIds=Group1&licenseGroupIds=Group2");
   });
 
   test("listAssigned returns the user's licenses for a user principal name", async () => {
