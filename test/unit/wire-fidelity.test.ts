@@ -9,12 +9,17 @@ import {
   NotFoundError,
   needsAppUserToken,
   PartnerTokenNotAllowedError,
-  ServiceError,
+  type ServiceError,
 } from "../../src/index.js";
 import { ids, jsonResponse, staticCredential } from "../helpers.js";
 
 const { customerId, subscriptionId, userId } = ids;
-const subscription = { id: subscriptionId, autoRenewEnabled: true, quantity: 3, attributes: { etag: "etag-1", objectType: "Subscription" } };
+const subscription = {
+  id: subscriptionId,
+  autoRenewEnabled: true,
+  quantity: 3,
+  attributes: { etag: "etag-1", objectType: "Subscription" },
+};
 
 function clientWith(answer: (request: Request, index: number) => Response) {
   const requests: Request[] = [];
@@ -31,7 +36,9 @@ const accepted = () => new Response(null, { status: 202, headers: { Location: lo
 
 describe("a subscription write answered 202 Accepted", () => {
   test("update resolves to the subscription read back once by id, and the meta says 202 with the Location", async () => {
-    const { pc, requests } = clientWith((request) => (request.method === "PATCH" ? accepted() : jsonResponse(200, { ...subscription, quantity: 5 })));
+    const { pc, requests } = clientWith((request) =>
+      request.method === "PATCH" ? accepted() : jsonResponse(200, { ...subscription, quantity: 5 }),
+    );
     const result = await pc.subscriptions.update(customerId, { ...subscription, quantity: 5 });
     expect(result.quantity).toBe(5);
     expect(getResponseMeta(result)).toMatchObject({ status: 202, location, requestId: "patch-id" });
