@@ -16,8 +16,11 @@ const spec = YAML.parse(readFileSync(new URL("../../openapi/partner-center.yaml"
 };
 const specSchemas = spec.components.schemas;
 
-/** An OpenAPI 3.0 schema as plain JSON Schema: refs inlined, `nullable` as a null branch, OpenAPI-only keys dropped. */
-export function toJsonSchema(schema: unknown): unknown {
+/**
+ * An OpenAPI 3.0 schema as plain JSON Schema: refs inlined, `nullable` as a null branch, OpenAPI-only keys dropped.
+ * `additionalProperties` is dropped too: open objects stay open in zod, and the generator makes the named fields only.
+ */
+function toJsonSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toJsonSchema);
   if (typeof schema !== "object" || schema === null) return schema;
   const { $ref, nullable, readOnly, example, description, additionalProperties, ...rest } = schema as Json;
@@ -26,8 +29,6 @@ export function toJsonSchema(schema: unknown): unknown {
   if (nullable === true && Array.isArray(rest.enum) && rest.enum.length === 1 && rest.enum[0] === null) return { type: "null" };
   const converted: Json = {};
   for (const [key, value] of Object.entries(rest)) converted[key] = key === "properties" ? mapValues(value as Json) : toJsonSchema(value);
-  // Open objects stay open in the spec, but the generator is asked for the named fields only.
-  void additionalProperties;
   if (nullable !== true) return converted;
   return typeof converted.type === "string" && !converted.allOf && !converted.anyOf && !converted.oneOf
     ? { ...converted, type: [converted.type, "null"], ...(converted.enum ? { enum: [...(converted.enum as unknown[]), null] } : {}) }
