@@ -84,6 +84,7 @@ export const headerSafe = (what: string) =>
   z
     .string({ error: "must be a string" })
     .min(1, { error: `must not be empty; ${what}` })
+    .refine((value) => value.trim() !== "", { error: `must not be blank; ${what}` })
     .regex(/^[\x20-\x7e]+$/, { error: "must be printable ASCII (it is sent in a header)" });
 
 /** True when JSON can carry the value (no BigInt, no cycle): a body that cannot be written is refused up front. */

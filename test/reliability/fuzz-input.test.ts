@@ -58,10 +58,9 @@ function headerForm(value: string): string {
   return value.replace(/^[\t ]+|[\t ]+$/g, "");
 }
 
-/** If-Match as the client must send it: the etag trimmed, in double quotes unless it already is quoted. */
+/** If-Match as the client must send it: the etag as read, in double quotes unless it already is quoted. */
 function ifMatchFor(etag: string): string {
-  const trimmed = etag.trim();
-  return /^(W\/)?".*"$/s.test(trimmed) ? trimmed : `"${trimmed}"`;
+  return /^(W\/)?".*"$/s.test(etag) ? etag : `"${etag}"`;
 }
 
 /** The path segments of the base URL, as the parsed URL has them (dot segments resolved, no trailing slash). */
@@ -95,13 +94,14 @@ function checkRequest(sent: Sent, expected: ExpectedRequest, context: ClientCont
 
   // Headers: exactly the expected names, values an HTTP stack can send, ids that are GUIDs.
   const headers = new Map(sent.headers);
-  const names = ["accept", "authorization", "ms-correlationid", "ms-partnercenter-client", "ms-requestid", "x-locale"];
+  const names = ["accept", "authorization", "ms-contract-version", "ms-correlationid", "ms-partnercenter-client", "ms-requestid", "x-locale"];
   if (context.applicationName !== undefined) names.push("ms-partnercenter-application");
   if (expected.method !== "GET") names.push("content-type");
   if (expected.ifMatch !== undefined) names.push("if-match");
   expect([...headers.keys()].sort()).toEqual(names.sort());
   for (const [name, value] of sent.headers) expect(value, `header ${name}`).toMatch(HEADER_VALUE);
   expect(headers.get("accept")).toBe("application/json");
+  expect(headers.get("ms-contract-version")).toBe("v1");
   expect(headers.get("authorization")).toBe(`Bearer ${TOKEN}`);
   expect(headers.get("ms-requestid")).toMatch(GUID);
   expect(headers.get("ms-correlationid")).toMatch(GUID);
@@ -315,13 +315,15 @@ const GOOD_USERS = [
   "\ud83d\ude00",
   "{user_id}",
   "X-Injected: 1",
-  " padded@contoso.com ",
   "x".repeat(1024),
 ];
-// Leading and trailing whitespace (CR/LF included) is trimmed, so "\r\nX-Injected: 1" is a valid (encoded) user id.
+// Nothing is trimmed: an id with surrounding white space or a control character is refused, never altered.
 const BAD_USERS = [
   "",
   " ",
+  " padded@contoso.com ",
+  "\tadele@contoso.com",
+  "\r\nX-Injected: 1",
   ".",
   "..",
   " .. ",
@@ -342,8 +344,8 @@ const userArg: fc.Arbitrary<Arg> = fc.oneof(
   { weight: 1, arbitrary: invalid(wrongOrMissing) },
 );
 
-const GOOD_SKUS = [ids.skuId, "ENTERPRISEPACK", "0001", "../", "%2F", " padded ", "é", "\ud83d\ude00", "a&b=c#d"];
-const BAD_SKUS = ["", "  ", "\n", "a\u0000b", "a\r\nb", "\ud800"];
+const GOOD_SKUS = [ids.skuId, "ENTERPRISEPACK", "0001", "../", "%2F", "é", "\ud83d\ude00", "a&b=c#d"];
+const BAD_SKUS = ["", "  ", "\n", " padded ", "\tsku", "a\u0000b", "a\r\nb", "\ud800"];
 /** A SKU or service plan id (sent in a body or query, never in the path). */
 const skuArg: fc.Arbitrary<Arg> = fc.oneof(
   {
@@ -352,7 +354,7 @@ const skuArg: fc.Arbitrary<Arg> = fc.oneof(
       fc.oneof(
         guidValue,
         fc.constantFrom(...GOOD_SKUS),
-        fc.string({ minLength: 1, maxLength: 8 }).filter((value) => value.trim() !== ""),
+        fc.string({ minLength: 1, maxLength: 8 }).filter((value) => value.trim() === value && value !== ""),
       ),
     ),
   },
@@ -525,20 +527,20 @@ const licensesArg: fc.Arbitrary<Arg> = fc.oneof(
 /** What `remove` takes: one SKU id or a non-empty list of them. */
 const skuListArg: fc.Arbitrary<Arg> = fc.oneof(skuArg, listArg(skuArg, 1));
 
-// Etags go back in If-Match: printable ASCII (once trimmed) is sent, anything else is refused.
+// Etags go back in If-Match: printable ASCII, not blank, is sent as read; anything else is refused.
 const etagArg: fc.Arbitrary<Arg> = fc.oneof(
   {
     weight: 16,
     arbitrary: valid(
       fc.oneof(
-        fc.constantFrom(readEtag, '"quoted"', 'W/"weak"', " padded ", "a b", "\r\nleading-newline"),
+        fc.constantFrom(readEtag, '"quoted"', 'W/"weak"', " padded ", "a b"),
         fc.string({ minLength: 1, maxLength: 40 }).filter((value) => value.trim() !== ""),
       ),
     ),
   },
   { weight: 2, arbitrary: either(nastyString) },
   invalid(
-    fc.constantFrom<unknown>("", "   ", "e\r\nX-Injected: 1", "e\u0000", "a\tb", "\u2713", "ü", "\ud800", 42, null, undefined, ["e"]),
+    fc.constantFrom<unknown>("", "   ", "\r\nleading-newline", "e\r\nX-Injected: 1", "e\u0000", "a\tb", "\u2713", "ü", "\ud800", 42, null, undefined, ["e"]),
   ),
 );
 /** Extra fields: JSON data, or (refused) what JSON cannot carry. */
@@ -651,7 +653,7 @@ function method(group: keyof Omit<Client, "raw">, name: string): (...args: unkno
   return (...args) => target[name]!(...args);
 }
 
-const text = (value: unknown): string => (value as string).trim();
+const text = (value: unknown): string => value as string;
 const optionsOf = (value: unknown) =>
   (value ?? {}) as { requestId?: string; correlationId?: string; licenseGroupIds?: string[]; isKickInstantOn?: boolean; quantity?: number };
 const callIds = (options: unknown) => ({ requestId: optionsOf(options).requestId, correlationId: optionsOf(options).correlationId });
@@ -667,22 +669,23 @@ const subscriptionPath = (customerId: unknown, subscriptionId: unknown): Segment
   "subscriptions",
   { param: subscriptionId as string },
 ];
-// Group ids are sent as validated, surrounding white space trimmed.
+// Group ids are sent as written, but the two known groups in the PascalCase the docs send.
+const WIRE_GROUPS: Record<string, string> = { group1: "Group1", group2: "Group2" };
 const groupsQuery = (options: unknown): Array<[string, string]> =>
-  (optionsOf(options).licenseGroupIds ?? []).map((group) => ["licenseGroupIds", group.trim()]);
+  (optionsOf(options).licenseGroupIds ?? []).map((group) => ["licenseGroupIds", WIRE_GROUPS[group.toLowerCase()] ?? group]);
 const kickQuery = (options: unknown): Array<[string, string]> => {
   const kick = optionsOf(options).isKickInstantOn;
   return kick === undefined ? [] : [["isKickInstantOn", String(kick)]];
 };
 const assignment = (item: unknown) => {
-  if (typeof item === "string") return { skuId: item.trim() };
+  if (typeof item === "string") return { skuId: item };
   const { skuId, excludedPlans } = item as { skuId: string; excludedPlans?: string[] | null };
   return {
-    skuId: skuId.trim(),
+    skuId,
     ...(excludedPlans !== undefined && { excludedPlans: excludedPlans === null ? null : excludedPlans.map(text) }),
   };
 };
-const skuIds = (value: unknown): string[] => (typeof value === "string" ? [value.trim()] : (value as string[]).map(text));
+const skuIds = (value: unknown): string[] => (typeof value === "string" ? [value as string] : (value as string[]).map(text));
 const licensePost = (customerId: unknown, user: unknown, body: unknown, options: unknown): ExpectedRequest => ({
   method: "POST",
   path: userPath(customerId, user, "licenseupdates"),
