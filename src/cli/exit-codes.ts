@@ -26,7 +26,11 @@ export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[
   { code: 10, classes: ["NetworkError", "TimeoutError"], meaning: "no answer: connection failed or timed out" },
   { code: 11, classes: ["UnexpectedResponseError"], meaning: "an answer not shaped as documented" },
   { code: 12, classes: ["LicenseQuotaExceededError"], meaning: "code 60012: no licenses of the SKU left" },
-  { code: 13, classes: ["PartnerTokenNotAllowedError"], meaning: "code 900316: license calls need an App+User token" },
+  {
+    code: 13,
+    classes: ["PartnerTokenNotAllowedError", "AppOnlyTokenNotAcceptedError"],
+    meaning: "code 900316 or 900329: the call needs an App+User token",
+  },
   { code: 14, classes: ["ConditionalAccessBlockedError"], meaning: "code 900309: blocked by Conditional Access" },
   { code: 15, classes: ["BadRequestError"], meaning: "HTTP 400: the service refused the input" },
   { code: 16, classes: ["UpgradeRejectedError"], meaning: "the upgrade was refused (upgradeErrors)" },

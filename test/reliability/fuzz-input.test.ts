@@ -94,7 +94,15 @@ function checkRequest(sent: Sent, expected: ExpectedRequest, context: ClientCont
 
   // Headers: exactly the expected names, values an HTTP stack can send, ids that are GUIDs.
   const headers = new Map(sent.headers);
-  const names = ["accept", "authorization", "ms-contract-version", "ms-correlationid", "ms-partnercenter-client", "ms-requestid", "x-locale"];
+  const names = [
+    "accept",
+    "authorization",
+    "ms-contract-version",
+    "ms-correlationid",
+    "ms-partnercenter-client",
+    "ms-requestid",
+    "x-locale",
+  ];
   if (context.applicationName !== undefined) names.push("ms-partnercenter-application");
   if (expected.method !== "GET") names.push("content-type");
   if (expected.ifMatch !== undefined) names.push("if-match");
@@ -540,7 +548,21 @@ const etagArg: fc.Arbitrary<Arg> = fc.oneof(
   },
   { weight: 2, arbitrary: either(nastyString) },
   invalid(
-    fc.constantFrom<unknown>("", "   ", "\r\nleading-newline", "e\r\nX-Injected: 1", "e\u0000", "a\tb", "\u2713", "ü", "\ud800", 42, null, undefined, ["e"]),
+    fc.constantFrom<unknown>(
+      "",
+      "   ",
+      "\r\nleading-newline",
+      "e\r\nX-Injected: 1",
+      "e\u0000",
+      "a\tb",
+      "\u2713",
+      "ü",
+      "\ud800",
+      42,
+      null,
+      undefined,
+      ["e"],
+    ),
   ),
 );
 /** Extra fields: JSON data, or (refused) what JSON cannot carry. */
