@@ -1,7 +1,6 @@
 import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/core-auth";
-import { RefreshTokenCredential } from "../auth.js";
-import { InvalidInputError } from "../errors.js";
+import { InvalidInputError, RefreshTokenCredential } from "partner-center-client";
 import { writeFileAtomic } from "./files.js";
 
 /** The environment variables of the App+User (secure application model) settings. */
