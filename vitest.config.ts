@@ -4,7 +4,10 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   resolve: {
     // The CLI's tests run against the library's sources, as tsconfig.json's `paths` does for tsc and tsx.
-    alias: [{ find: /^partner-center-client$/, replacement: fileURLToPath(new URL("src/index.ts", import.meta.url)) }],
+    alias: [
+      { find: /^partner-center-client$/, replacement: fileURLToPath(new URL("src/index.ts", import.meta.url)) },
+      { find: /^partner-center-client\/errors$/, replacement: fileURLToPath(new URL("src/errors.ts", import.meta.url)) },
+    ],
   },
   test: {
     include: ["test/**/*.test.ts", "cli/test/**/*.test.ts"],

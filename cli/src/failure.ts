@@ -1,4 +1,4 @@
-import { isPartnerCenterError, isServiceError } from "partner-center-client";
+import { isPartnerCenterError, isServiceError } from "partner-center-client/errors";
 import { exitCodeOf } from "./exit-codes.js";
 
 /** How one failure is shown: a one-line message, the ids to quote to support, its exit code and a JSON form. */

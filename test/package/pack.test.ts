@@ -6,7 +6,7 @@
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readdir, rm, stat, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, expect, test } from "vitest";
 import { ids } from "../helpers.js";
@@ -70,12 +70,37 @@ test("the CLI's tarball holds its executable, README and LICENSE, and no tests",
   expect(cliFiles.filter((file) => TOOLING.test(file) || file.endsWith(".test.ts"))).toEqual([]);
 });
 
-test("installing the library brings none of the CLI's packages", async () => {
+test("installing the library brings none of the CLI's packages, and no msal (an optional peer)", async () => {
   const installed = await readdir(join(libraryProject, "node_modules"));
   expect(installed).toContain("partner-center-client");
   for (const name of ["partner-center-cli", "@stoplight", "commander", "csv-parse", "csv-stringify", "cli-progress"]) {
     expect(installed).not.toContain(name);
   }
+  expect(await msalCopies(libraryProject)).toEqual([]);
+});
+
+test("installing the CLI brings one msal-node, shared by @azure/identity and the library's RefreshTokenCredential", async () => {
+  expect(await msalCopies(cliProject)).toEqual(["node_modules/@azure/msal-node"]);
+});
+
+/** Every installed copy of @azure/msal-node, by its folder under the project. */
+async function msalCopies(project: string): Promise<string[]> {
+  const entries = await readdir(join(project, "node_modules"), { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isDirectory() && entry.name === "msal-node" && entry.parentPath.endsWith("@azure"))
+    .map((entry) => relative(project, join(entry.parentPath, entry.name)));
+}
+
+test("without msal-node, the library's RefreshTokenCredential names the package to install", async () => {
+  const script = `
+    const { RefreshTokenCredential } = await import("partner-center-client");
+    const credential = new RefreshTokenCredential({ tenantId: "contoso.onmicrosoft.com", clientId: "c", clientSecret: "s", refreshToken: "r" });
+    const error = await credential.getToken("https://api.partnercenter.microsoft.com/user_impersonation").catch((caught) => caught);
+    console.log(JSON.stringify({ name: error.name, message: error.message }));`;
+  const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], { cwd: libraryProject });
+  const { name, message } = JSON.parse(stdout) as { name: string; message: string };
+  expect(name).toBe("AuthenticationError");
+  expect(message).toContain("needs the package @azure/msal-node@^5");
 });
 
 test("the installed library imports, creates a client and throws its typed errors", async () => {

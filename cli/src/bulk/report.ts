@@ -1,4 +1,5 @@
-import { getResponseMeta, isServiceError, type PartnerCenterError } from "partner-center-client";
+import { getResponseMeta } from "partner-center-client";
+import { isServiceError, type PartnerCenterError } from "partner-center-client/errors";
 import { messageLine, wasSent } from "../failure.js";
 import type { Table } from "./table-file.js";
 
