@@ -3,8 +3,9 @@
  * that point at it. Against the real service, pass a real credential (`new DefaultAzureCredential()`, or a
  * `RefreshTokenCredential` for license calls) and leave out `baseUrl` and `fetch`.
  */
+
+import { startMockServer } from "../cli/src/mock-server.js";
 import type { PartnerCenterClientOptions } from "../src/index.js";
-import { startMockServer } from "../src/mock-server.js";
 
 /** The customer, user and subscription of the spec's examples. */
 export const customerId = "0c39d6d5-c70d-4c55-bc02-f620844f3fd1";

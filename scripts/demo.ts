@@ -9,8 +9,8 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import type { CliIo } from "../src/cli/io.js";
-import { runCli } from "../src/cli/run.js";
+import type { CliIo } from "../cli/src/io.js";
+import { runCli } from "../cli/src/run.js";
 
 const customerId = "0c39d6d5-c70d-4c55-bc02-f620844f3fd1";
 const subscriptionId = "aaaa0a0a-bb1b-cc2c-dd3d-eeeeee4e4e4e";

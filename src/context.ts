@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import type { Middleware } from "openapi-fetch";
 import { CLIENT_NAME, CLIENT_VERSION } from "./version.js";
 
@@ -28,8 +27,8 @@ export function callIds(
   pinnedCorrelationId: string | undefined,
 ): { requestId: string; correlationId: string } {
   return {
-    requestId: call?.requestId ?? randomUUID(),
-    correlationId: call?.correlationId ?? pinnedCorrelationId ?? randomUUID(),
+    requestId: call?.requestId ?? crypto.randomUUID(),
+    correlationId: call?.correlationId ?? pinnedCorrelationId ?? crypto.randomUUID(),
   };
 }
 

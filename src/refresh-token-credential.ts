@@ -1,21 +1,40 @@
 /**
  * Microsoft's secure application model (App+User): trade a stored refresh token for Partner Center access tokens
- * through msal-node, and hand every rotated refresh token back to the caller to persist. Its failures name the
+ * through msal-node, and hand every rotated refresh token back to the caller to persist. msal-node is an optional
+ * peer dependency, imported at the first redemption: the rest of the library never loads it. Its failures name the
  * secret and refresh tokens to the redaction rule of src/errors.ts, so neither reaches a message, a log line or
  * `JSON.stringify`.
  */
 import type { AccessToken, GetTokenOptions, TokenCredential } from "@azure/core-auth";
-import {
-  type AuthenticationResult,
+import type {
+  AuthenticationResult,
   ConfidentialClientApplication,
-  type Configuration,
-  type INetworkModule,
-  type JsonCache,
-  type NetworkRequestOptions,
-  type NetworkResponse,
+  Configuration,
+  INetworkModule,
+  JsonCache,
+  NetworkRequestOptions,
+  NetworkResponse,
 } from "@azure/msal-node";
 import { AbortedError, AuthenticationError, InvalidInputError } from "./errors.js";
 import { describeError, scrubError } from "./redact.js";
+
+/** The msal-node major this credential is written for; the library's package.json declares it as an optional peer. */
+const MSAL_PACKAGE = "@azure/msal-node@^5";
+
+let msal: Promise<typeof import("@azure/msal-node")> | undefined;
+
+/** msal-node, imported once on first use; a failed import is tried again on the next redemption. */
+function loadMsal(): Promise<typeof import("@azure/msal-node")> {
+  msal ??= import("@azure/msal-node").catch((error: unknown) => {
+    msal = undefined;
+    throw new AuthenticationError(
+      `RefreshTokenCredential needs the package ${MSAL_PACKAGE}, which could not be loaded: install it beside partner-center-client (npm install @azure/msal-node)`,
+      {},
+      { cause: error },
+    );
+  });
+  return msal;
+}
 
 /** The Entra ID host of the global cloud. */
 export const DEFAULT_AUTHORITY_HOST = "https://login.microsoftonline.com";
@@ -98,6 +117,7 @@ export class RefreshTokenCredential implements TokenCredential {
   async #redeem(scopes: string[]): Promise<AccessToken> {
     // A new app (and so an empty in-memory cache) per redemption: the only refresh token in its cache afterwards
     // is the one this answer carried, and msal never answers from an earlier cached access token.
+    const { ConfidentialClientApplication } = await loadMsal();
     let app: ConfidentialClientApplication;
     let result: AuthenticationResult | null;
     try {

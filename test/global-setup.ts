@@ -1,7 +1,7 @@
 // Pulls vitest's types into the program; without it tsc rejects the augmentation below (TS2664).
 import type {} from "vitest";
 import type { TestProject } from "vitest/node";
-import { startMockServer } from "../src/mock-server.js";
+import { startMockServer } from "../cli/src/mock-server.js";
 
 declare module "vitest" {
   export interface ProvidedContext {

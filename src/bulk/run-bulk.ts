@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { AbortedError, isPartnerCenterError, isServiceError, PartnerCenterError } from "../errors.js";
 import { AdaptiveRate, type AdaptiveRateOptions } from "./adaptive-rate.js";
 import { createCustomerLanes, type Lane } from "./lanes.js";
@@ -186,7 +185,7 @@ export async function* runBulk<Item, Value>(
           const pending = {
             index: nextIndex++,
             item: next.value,
-            requestId: task.requestIdOf?.(next.value) ?? randomUUID(),
+            requestId: task.requestIdOf?.(next.value) ?? crypto.randomUUID(),
             throttles: 0,
             sentAt: 0,
           };

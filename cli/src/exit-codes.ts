@@ -1,4 +1,4 @@
-import { isPartnerCenterError, isServiceError } from "../errors.js";
+import { isPartnerCenterError, isServiceError } from "partner-center-client/errors";
 
 /** Exit code of a bulk run that finished with at least one failed row. */
 export const EXIT_BULK_FAILURES = 1;

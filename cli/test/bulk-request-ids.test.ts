@@ -4,11 +4,11 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import type { BulkResult } from "../../src/bulk/run-bulk.js";
-import { licenseJob } from "../../src/cli/bulk/jobs.js";
-import { requestIdToReuse } from "../../src/cli/bulk/report.js";
-import { runBulkFile } from "../../src/cli/bulk/run.js";
 import type { PartnerCenterClient } from "../../src/client.js";
 import type { BulkLicenseItem } from "../../src/operations/bulk.js";
+import { licenseJob } from "../src/bulk/jobs.js";
+import { requestIdToReuse } from "../src/bulk/report.js";
+import { runBulkFile } from "../src/bulk/run.js";
 import { ids } from "./cli-runner.js";
 
 // A report row whose write may have reached the service is sent again under the MS-RequestId it had, so that the

@@ -1,5 +1,5 @@
 import { Argument, type Command } from "commander";
-import type { Subscription } from "../../schemas.js";
+import type { Subscription } from "partner-center-client";
 import { autoRenewJob } from "../bulk/jobs.js";
 import { begin, type Cli } from "../context.js";
 import { formatFields } from "../output.js";

@@ -1,6 +1,4 @@
-import type { BulkOptions, BulkResult } from "../../bulk/run-bulk.js";
-import type { PartnerCenterClient } from "../../client.js";
-import type { BulkAutoRenewItem, BulkLicenseItem } from "../../operations/bulk.js";
+import type { BulkAutoRenewItem, BulkLicenseItem, BulkOptions, BulkResult, PartnerCenterClient } from "partner-center-client";
 
 /** What a bulk command does with its rows: the columns it reads, how a row becomes an item, which bulk call runs them. */
 export interface BulkJob<Item> {

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { extname } from "node:path";
 import { parse } from "csv-parse/sync";
 import { stringify } from "csv-stringify/sync";
-import { InvalidInputError } from "../../errors.js";
+import { InvalidInputError } from "partner-center-client/errors";
 import { writeFileAtomic } from "../files.js";
 
 /** The rows of a CSV or JSON file as text cells by column name, with the columns in file order. */

@@ -1,6 +1,6 @@
 /**
  * Two ways to run `partner-center` with the same expectations: the executable in a child process (the built
- * `dist/src/cli/main.js` when it is there and newer than every source file, else `src/cli/main.ts` through tsx),
+ * `cli/dist/src/main.js` when it is there and newer than every source file, else `cli/src/main.ts` through tsx),
  * and `runCli` in this process (what coverage sees).
  */
 import { execFile } from "node:child_process";
@@ -9,8 +9,8 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Writable } from "node:stream";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { runCli } from "../../src/cli/run.js";
-import { ids as shared } from "../helpers.js";
+import { ids as shared } from "../../test/helpers.js";
+import { runCli } from "../src/run.js";
 
 /** What one run printed and how it exited. */
 export interface CliRun {
@@ -26,21 +26,24 @@ export interface CliRunner {
 }
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const built = join(root, "dist", "src", "cli", "main.js");
+const built = join(root, "cli", "dist", "src", "main.js");
 
-// A build older than the sources would test yesterday's CLI: then the sources run instead.
+// A build older than the sources (the CLI's or the library's) would test yesterday's CLI: then the sources run instead.
 function isFreshBuild(): boolean {
   if (!existsSync(built)) return false;
   const builtAt = statSync(built).mtimeMs;
-  const sources = readdirSync(join(root, "src"), { recursive: true, encoding: "utf8" }).filter((file) => file.endsWith(".ts"));
-  return sources.every((file) => statSync(join(root, "src", file)).mtimeMs <= builtAt);
+  return [join(root, "src"), join(root, "cli", "src")].every((dir) =>
+    readdirSync(dir, { recursive: true, encoding: "utf8" })
+      .filter((file) => file.endsWith(".ts"))
+      .every((file) => statSync(join(dir, file)).mtimeMs <= builtAt),
+  );
 }
 
 // PARTNER_CENTER_CLI_BIN runs another build of main.js (an installed package's, say) through the same tests.
 const chosen = process.env.PARTNER_CENTER_CLI_BIN || (isFreshBuild() ? built : undefined);
 const command = chosen
   ? [chosen]
-  : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, join(root, "src", "cli", "main.ts")];
+  : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, join(root, "cli", "src", "main.ts")];
 
 // Credentials of the machine running the tests never reach the CLI: every test uses --mock.
 function cleanEnv(extra: Record<string, string>): Record<string, string> {

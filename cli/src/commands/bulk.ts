@@ -1,6 +1,6 @@
 import type { Command } from "commander";
 import type { BulkJob } from "../bulk/jobs.js";
-import { type BulkCommandOptions, type BulkSummary, runBulkFile } from "../bulk/run.js";
+import type { BulkCommandOptions, BulkSummary } from "../bulk/run.js";
 import { begin, type Cli } from "../context.js";
 import { EXIT_BULK_FAILURES, EXIT_INTERRUPTED } from "../exit-codes.js";
 import { printResult } from "../output.js";
@@ -45,6 +45,8 @@ export function registerBulkCommand<Item>(parent: Command, cli: Cli, spec: BulkC
       const interrupt = () => controller.abort();
       process.once("SIGINT", interrupt);
       try {
+        // Loaded when a bulk run starts: CSV parsing, the progress bar and the client are not needed for --help.
+        const { runBulkFile } = await import("../bulk/run.js");
         const summary = await runBulkFile(spec.job, file, {
           pc: async () => (await begin(cli, command)).pc,
           correlationId: cli.session.correlationId,

@@ -1,6 +1,5 @@
-import { existsSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { createLogger } from "@stoplight/prism-core";
 import { getHttpOperationsFromSpec, type IHttpConfig } from "@stoplight/prism-http";
 import { createServer } from "@stoplight/prism-http-server";
@@ -18,16 +17,9 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-const SPEC_FILE = join("openapi", "partner-center.yaml");
-
-/** The spec shipped with the package: found by walking up from this file, which runs from src/ and from dist/src/. */
+/** The spec the library package ships, beside its package.json. */
 function defaultSpecPath(): string {
-  const from = fileURLToPath(import.meta.url);
-  for (let dir = dirname(from); ; dir = dirname(dir)) {
-    const candidate = join(dir, SPEC_FILE);
-    if (existsSync(candidate)) return candidate;
-    if (dirname(dir) === dir) throw new Error(`${SPEC_FILE} was not found in any folder above ${from}`);
-  }
+  return join(dirname(createRequire(import.meta.url).resolve("partner-center-client/package.json")), "openapi", "partner-center.yaml");
 }
 
 // Mirrors the config `prism mock <spec>` (prism-cli 5.x) hands to createServer, minus CORS.

@@ -1,5 +1,4 @@
 import { Command, Option } from "commander";
-import { CLIENT_VERSION } from "../version.js";
 import { wholeNumber } from "./commands/arguments.js";
 import { registerLicenseCommands } from "./commands/licenses.js";
 import { registerSkuCommands } from "./commands/skus.js";
@@ -7,6 +6,7 @@ import { registerSubscriptionCommands } from "./commands/subscription.js";
 import { registerUpgradeCommands } from "./commands/upgrades.js";
 import type { Cli } from "./context.js";
 import { exitCodeHelp } from "./exit-codes.js";
+import { CLI_VERSION } from "./version.js";
 
 const CREDENTIALS_HELP = `Credentials (read from the environment, never printed):
   App+User (license calls need it): PARTNER_CENTER_REFRESH_TOKEN, PARTNER_CENTER_CLIENT_ID,
@@ -22,7 +22,7 @@ const CREDENTIALS_HELP = `Credentials (read from the environment, never printed)
 export function createProgram(cli: Cli): Command {
   const program = new Command("partner-center")
     .description("Microsoft Partner Center from the terminal: licenses, subscriptions, auto-renew and upgrades.")
-    .version(CLIENT_VERSION)
+    .version(CLI_VERSION)
     // Set before any subcommand exists: commander copies these settings into each command as it is created.
     .exitOverride()
     .configureOutput({ writeOut: (text) => cli.io.stdout.write(text), writeErr: (text) => cli.io.stderr.write(text) })

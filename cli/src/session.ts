@@ -1,6 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { PartnerCenterClient, PartnerCenterClientOptions } from "../client.js";
-import type { ValidationMode } from "../schemas.js";
+import type { PartnerCenterClient, PartnerCenterClientOptions, ValidationMode } from "partner-center-client";
 import type { CliIo } from "./io.js";
 
 /** The options every command takes (commander's `optsWithGlobals()`). */
@@ -33,7 +32,7 @@ export function createSession(io: CliIo): Session {
 
   async function connect(options: GlobalOptions): Promise<PartnerCenterClient> {
     // Loaded on first use: the client (zod schemas, msal) is most of the start-up time, and --help needs none of it.
-    const { createPartnerCenterClient } = await import("../client.js");
+    const { createPartnerCenterClient } = await import("partner-center-client");
     const common: Omit<PartnerCenterClientOptions, "credential"> = {
       correlationId,
       ...(options.locale !== undefined && { locale: options.locale }),

@@ -2,11 +2,11 @@ import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import { autoRenewJob, licenseJob } from "../../src/cli/bulk/jobs.js";
-import { carriedOutcome, failedOutcome, okOutcome, reportTable, shouldRun } from "../../src/cli/bulk/report.js";
-import { readTable, type Table, writeTable } from "../../src/cli/bulk/table-file.js";
 import { AuthenticationError, InvalidInputError, LicenseQuotaExceededError, NetworkError } from "../../src/errors.js";
 import { attachResponseMeta } from "../../src/response.js";
+import { autoRenewJob, licenseJob } from "../src/bulk/jobs.js";
+import { carriedOutcome, failedOutcome, okOutcome, reportTable, shouldRun } from "../src/bulk/report.js";
+import { readTable, type Table, writeTable } from "../src/bulk/table-file.js";
 
 // The CSV/JSON and report logic of the bulk commands, without a CLI or a mock around it.
 let folder = "";

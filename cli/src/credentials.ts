@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import type { TokenCredential } from "@azure/core-auth";
-import { RefreshTokenCredential } from "../auth.js";
-import { InvalidInputError } from "../errors.js";
+import { RefreshTokenCredential } from "partner-center-client";
+import { InvalidInputError } from "partner-center-client/errors";
 import { writeFileAtomic } from "./files.js";
 
 /** The environment variables of the App+User (secure application model) settings. */

@@ -4,8 +4,8 @@ import { join } from "node:path";
 import { DefaultAzureCredential } from "@azure/identity";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { RefreshTokenCredential } from "../../src/auth.js";
-import { credentialFromEnv, saveToken } from "../../src/cli/credentials.js";
 import { InvalidInputError } from "../../src/errors.js";
+import { credentialFromEnv, saveToken } from "../src/credentials.js";
 
 // Which credential the CLI builds from the environment; nothing here asks for a token.
 const appUser = {

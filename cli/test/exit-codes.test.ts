@@ -1,10 +1,10 @@
 import { describe, expect, test } from "vitest";
-import { EXIT_CODES, exitCodeHelp, exitCodeOf } from "../../src/cli/exit-codes.js";
-import { describeFailure } from "../../src/cli/failure.js";
-import { parsePrefer } from "../../src/cli/mock.js";
-import { formatFields, formatTable } from "../../src/cli/output.js";
 import * as errors from "../../src/errors.js";
 import * as api from "../../src/index.js";
+import { EXIT_CODES, exitCodeHelp, exitCodeOf } from "../src/exit-codes.js";
+import { describeFailure } from "../src/failure.js";
+import { parsePrefer } from "../src/mock.js";
+import { formatFields, formatTable } from "../src/output.js";
 
 // The error-to-exit-code table, and the one-line form of an error.
 const service = (status: number, code?: number) => ({

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { createProgress, PLAIN_PROGRESS_INTERVAL_MS } from "../../src/cli/bulk/progress.js";
-import type { CliIo } from "../../src/cli/io.js";
+import { createProgress, PLAIN_PROGRESS_INTERVAL_MS } from "../src/bulk/progress.js";
+import type { CliIo } from "../src/io.js";
 import { capture } from "./cli-runner.js";
 
 // The bulk progress display: a bar on a terminal, sparse plain lines elsewhere.

@@ -1,6 +1,6 @@
 import type { Command } from "commander";
-import { InvalidInputError } from "../../errors.js";
-import type { Upgrade, UpgradeResult } from "../../schemas.js";
+import type { Upgrade, UpgradeResult } from "partner-center-client";
+import { InvalidInputError } from "partner-center-client/errors";
 import { begin, type Cli } from "../context.js";
 import { formatTable } from "../output.js";
 import { describe, wholeNumber } from "./arguments.js";

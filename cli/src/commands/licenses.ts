@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { License, LicenseUpdate } from "../../schemas.js";
+import type { License, LicenseUpdate } from "partner-center-client";
 import { licenseJob } from "../bulk/jobs.js";
 import { begin, type Cli } from "../context.js";
 import { formatTable } from "../output.js";

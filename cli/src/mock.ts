@@ -23,7 +23,7 @@ const mockCredential: TokenCredential = { getToken: async () => ({ token: "mock-
 
 /** Starts the embedded Prism mock from the spec (loaded only now: Prism is slow to import) or joins a running one. */
 export async function startMock(settings: MockSettings): Promise<MockTarget> {
-  const server = settings.url ? { url: settings.url, close: async () => {} } : await (await import("../mock-server.js")).startMockServer();
+  const server = settings.url ? { url: settings.url, close: async () => {} } : await (await import("./mock-server.js")).startMockServer();
   const prefer = parsePrefer(settings.prefer);
   return {
     baseUrl: server.url,

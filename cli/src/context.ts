@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { PartnerCenterClient } from "../client.js";
+import type { PartnerCenterClient } from "partner-center-client";
 import type { CliIo } from "./io.js";
 import { printResult } from "./output.js";
 import type { GlobalOptions, Session } from "./session.js";

@@ -1,5 +1,5 @@
-import type { PartnerCenterClient } from "../../client.js";
-import { AbortedError, InvalidInputError } from "../../errors.js";
+import type { PartnerCenterClient } from "partner-center-client";
+import { AbortedError, InvalidInputError } from "partner-center-client/errors";
 import type { CliIo } from "../io.js";
 import type { BulkJob } from "./jobs.js";
 import { createProgress } from "./progress.js";

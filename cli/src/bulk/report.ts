@@ -1,6 +1,5 @@
-import { isServiceError, type PartnerCenterError } from "../../errors.js";
-import { getResponseMeta } from "../../response.js";
-import { guid } from "../../validation.js";
+import { getResponseMeta } from "partner-center-client";
+import { isServiceError, type PartnerCenterError } from "partner-center-client/errors";
 import { messageLine, wasSent } from "../failure.js";
 import type { Table } from "./table-file.js";
 
@@ -63,11 +62,14 @@ const MAY_HAVE_BEEN_APPLIED: ReadonlySet<string> = new Set([
   "AbortedError",
 ]);
 
+// MS-RequestId is a GUID; the library refuses any other to send.
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** The MS-RequestId a re-run of this report row must send again, if its earlier attempt may have been applied. */
 export function requestIdToReuse(row: Readonly<Record<string, string>>): string | undefined {
   const requestId = (row.requestId ?? "").trim();
   const failed = (row.status ?? "").trim().toLowerCase() === "failed";
-  return failed && MAY_HAVE_BEEN_APPLIED.has((row.errorClass ?? "").trim()) && guid.safeParse(requestId).success ? requestId : undefined;
+  return failed && MAY_HAVE_BEEN_APPLIED.has((row.errorClass ?? "").trim()) && GUID.test(requestId) ? requestId : undefined;
 }
 
 /** The outcome a row already carries (from an earlier report), kept for rows this run does not send. */

@@ -1,5 +1,5 @@
 import type { Command } from "commander";
-import type { SubscribedSku } from "../../schemas.js";
+import type { SubscribedSku } from "partner-center-client";
 import { begin, type Cli } from "../context.js";
 import { formatTable } from "../output.js";
 import { describe } from "./arguments.js";

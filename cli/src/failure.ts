@@ -1,4 +1,4 @@
-import { idsSuffix, isPartnerCenterError, isServiceError } from "../errors.js";
+import { isPartnerCenterError, isServiceError } from "partner-center-client/errors";
 import { exitCodeOf } from "./exit-codes.js";
 
 /** How one failure is shown: a one-line message, the ids to quote to support, its exit code and a JSON form. */
@@ -9,11 +9,12 @@ export interface FailureReport {
   json: Record<string, unknown>;
 }
 
+// What the library appends to its errors' messages: " [MS-RequestId <id>, MS-CorrelationId <id>]", either alone.
+const IDS_SUFFIX = / \[MS-(RequestId|CorrelationId) [^\]]*\]$/;
+
 /** An error's message on one line, without the ids the library appends (the CLI shows them on their own line or column). */
 export function messageLine(error: Error): string {
-  const suffix = isPartnerCenterError(error) ? idsSuffix(error) : "";
-  const message = suffix && error.message.endsWith(suffix) ? error.message.slice(0, -suffix.length) : error.message;
-  return oneLine(message);
+  return oneLine(isPartnerCenterError(error) ? error.message.replace(IDS_SUFFIX, "") : error.message);
 }
 
 // Failures raised before any call reached the service: bad arguments or input, or no token to send with.
