@@ -11,9 +11,12 @@ import {
   type LicenseBulkOperations,
   type SubscriptionBulkOperations,
 } from "./operations/bulk.js";
+import { type CustomerOperations, createCustomerOperations } from "./operations/customers.js";
 import { createLicenseOperations, type LicenseOperations } from "./operations/licenses.js";
+import { createSubscriptionListOperations, type SubscriptionListOperations } from "./operations/subscription-list.js";
 import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
 import { createUpgradeOperations, type UpgradeOperations } from "./operations/upgrades.js";
+import { createUserOperations, type UserOperations } from "./operations/users.js";
 import { createRetryingFetch, type RetryOptions } from "./retry.js";
 import type { ValidationMode } from "./schemas.js";
 import { guid, headerText, validate } from "./validation.js";
@@ -53,8 +56,10 @@ export interface PartnerCenterClientOptions {
 
 /** The client: one group of methods per resource, and the typed raw client for anything else. */
 export interface PartnerCenterClient {
+  customers: CustomerOperations;
+  users: UserOperations;
   licenses: LicenseOperations & LicenseBulkOperations;
-  subscriptions: SubscriptionOperations & SubscriptionBulkOperations;
+  subscriptions: SubscriptionOperations & SubscriptionListOperations & SubscriptionBulkOperations;
   upgrades: UpgradeOperations;
   /** The typed openapi-fetch client, with the same auth, headers and retries. */
   raw: RawPartnerCenterClient;
@@ -142,8 +147,14 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const raw = createClient<paths>({ baseUrl, fetch });
   raw.use(requestContextMiddleware(context));
   return {
+    customers: createCustomerOperations(runtime),
+    users: createUserOperations(runtime),
     licenses: { ...createLicenseOperations(runtime), ...createLicenseBulkOperations(createLicenseOperations(bulk)) },
-    subscriptions: { ...createSubscriptionOperations(runtime), ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)) },
+    subscriptions: {
+      ...createSubscriptionOperations(runtime),
+      ...createSubscriptionListOperations(runtime),
+      ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)),
+    },
     upgrades: createUpgradeOperations(runtime),
     raw: {
       ...raw,
