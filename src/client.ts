@@ -6,6 +6,11 @@ import { createTokenProvider } from "./auth.js";
 import type { Runtime } from "./call.js";
 import { contextHeaders, requestContextMiddleware } from "./context.js";
 import {
+  createAcrossCustomersOperations,
+  type SubscriptionAcrossCustomersOperations,
+  type UserAcrossCustomersOperations,
+} from "./operations/across-customers.js";
+import {
   createLicenseBulkOperations,
   createSubscriptionBulkOperations,
   type LicenseBulkOperations,
@@ -57,9 +62,9 @@ export interface PartnerCenterClientOptions {
 /** The client: one group of methods per resource, and the typed raw client for anything else. */
 export interface PartnerCenterClient {
   customers: CustomerOperations;
-  users: UserOperations;
+  users: UserOperations & UserAcrossCustomersOperations;
   licenses: LicenseOperations & LicenseBulkOperations;
-  subscriptions: SubscriptionOperations & SubscriptionListOperations & SubscriptionBulkOperations;
+  subscriptions: SubscriptionOperations & SubscriptionListOperations & SubscriptionAcrossCustomersOperations & SubscriptionBulkOperations;
   upgrades: UpgradeOperations;
   /** The typed openapi-fetch client, with the same auth, headers and retries. */
   raw: RawPartnerCenterClient;
@@ -146,13 +151,19 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const bulk = runtimeFor(fetchFor([429]));
   const raw = createClient<paths>({ baseUrl, fetch });
   raw.use(requestContextMiddleware(context));
+  const customers = createCustomerOperations(runtime);
+  const across = createAcrossCustomersOperations(customers, {
+    users: createUserOperations(bulk),
+    subscriptions: createSubscriptionListOperations(bulk),
+  });
   return {
-    customers: createCustomerOperations(runtime),
-    users: createUserOperations(runtime),
+    customers,
+    users: { ...createUserOperations(runtime), ...across.users },
     licenses: { ...createLicenseOperations(runtime), ...createLicenseBulkOperations(createLicenseOperations(bulk)) },
     subscriptions: {
       ...createSubscriptionOperations(runtime),
       ...createSubscriptionListOperations(runtime),
+      ...across.subscriptions,
       ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)),
     },
     upgrades: createUpgradeOperations(runtime),

@@ -47,6 +47,13 @@ export {
   UnexpectedResponseError,
   UpgradeRejectedError,
 } from "./errors.js";
+export type {
+  AcrossCustomersOptions,
+  CustomerListResult,
+  CustomerRef,
+  SubscriptionAcrossCustomersOperations,
+  UserAcrossCustomersOperations,
+} from "./operations/across-customers.js";
 export type { BulkAutoRenewItem, BulkLicenseItem, LicenseBulkOperations, SubscriptionBulkOperations } from "./operations/bulk.js";
 export type { CustomerListOptions, CustomerOperations } from "./operations/customers.js";
 export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
