@@ -17,6 +17,7 @@ import {
   type SubscriptionBulkOperations,
 } from "./operations/bulk.js";
 import { type CustomerOperations, createCustomerOperations } from "./operations/customers.js";
+import { createLicensePlanOperations, type LicensePlanOperations } from "./operations/license-plan.js";
 import { createLicenseOperations, type LicenseOperations } from "./operations/licenses.js";
 import { createSubscriptionListOperations, type SubscriptionListOperations } from "./operations/subscription-list.js";
 import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
@@ -63,7 +64,7 @@ export interface PartnerCenterClientOptions {
 export interface PartnerCenterClient {
   customers: CustomerOperations;
   users: UserOperations & UserAcrossCustomersOperations;
-  licenses: LicenseOperations & LicenseBulkOperations;
+  licenses: LicenseOperations & LicenseBulkOperations & LicensePlanOperations;
   subscriptions: SubscriptionOperations & SubscriptionListOperations & SubscriptionAcrossCustomersOperations & SubscriptionBulkOperations;
   upgrades: UpgradeOperations;
   /** The typed openapi-fetch client, with the same auth, headers and retries. */
@@ -152,14 +153,20 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const raw = createClient<paths>({ baseUrl, fetch });
   raw.use(requestContextMiddleware(context));
   const customers = createCustomerOperations(runtime);
+  const licenses = createLicenseOperations(runtime);
+  const users = createUserOperations(runtime);
   const across = createAcrossCustomersOperations(customers, {
     users: createUserOperations(bulk),
     subscriptions: createSubscriptionListOperations(bulk),
   });
   return {
     customers,
-    users: { ...createUserOperations(runtime), ...across.users },
-    licenses: { ...createLicenseOperations(runtime), ...createLicenseBulkOperations(createLicenseOperations(bulk)) },
+    users: { ...users, ...across.users },
+    licenses: {
+      ...licenses,
+      ...createLicenseBulkOperations(createLicenseOperations(bulk)),
+      ...createLicensePlanOperations(licenses, users),
+    },
     subscriptions: {
       ...createSubscriptionOperations(runtime),
       ...createSubscriptionListOperations(runtime),

@@ -56,6 +56,13 @@ export type {
 } from "./operations/across-customers.js";
 export type { BulkAutoRenewItem, BulkLicenseItem, LicenseBulkOperations, SubscriptionBulkOperations } from "./operations/bulk.js";
 export type { CustomerListOptions, CustomerOperations } from "./operations/customers.js";
+export {
+  type BulkPlanRow,
+  type LicensePlanOperations,
+  PLAN_VERDICTS,
+  type PlanOptions,
+  type PlanVerdict,
+} from "./operations/license-plan.js";
 export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
 export type { SubscriptionListOperations, SubscriptionListOptions } from "./operations/subscription-list.js";
 export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "./operations/subscriptions.js";
