@@ -132,7 +132,8 @@ function judgeRow(row: Row, reads: CustomerReads): void {
   const userRead = reads.users.get(user.toLowerCase());
   if (reads.skuError || (userRead && userRead !== "found" && userRead !== "missing")) {
     row.error = reads.skuError ?? (userRead as PartnerCenterError);
-    return problem("unchecked", `could not be checked: ${row.error.message}`);
+    problem("unchecked", `could not be checked: ${row.error.message}`);
+    return;
   }
   if (userRead === "missing") problem("user-not-found", `user ${user} does not exist in the customer's tenant`);
   const groups = new Set<string>();

@@ -28,8 +28,8 @@ export async function readCustomers(
   const byCustomer = new Map<string, { customerId: string; users: Set<string>; reads: CustomerReads }>();
   for (const { customerId, userId } of rows) {
     const key = customerId.toLowerCase();
-    let entry = byCustomer.get(key);
-    if (!entry) byCustomer.set(key, (entry = { customerId, users: new Set(), reads: { skus: new Map(), users: new Map() } }));
+    const entry = byCustomer.get(key) ?? { customerId, users: new Set<string>(), reads: { skus: new Map(), users: new Map() } };
+    byCustomer.set(key, entry);
     entry.users.add(userId.toLowerCase());
   }
   const call = { signal: options.signal };
