@@ -123,6 +123,115 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the partner's customers, a page at a time
+         * @description Returns one page of the partner's customers. `size` sets the page length (pages of 500 are common).
+         *     When more remain, `links.next` holds the request for the next page: its `uri` (written with the
+         *     version prefix, such as `/v1/customers?size=40&seekOperation=Next`) and an `MS-ContinuationToken`
+         *     header to send with it. `filter` narrows the list to company names or domains that start with a
+         *     value. Works with App and App+User tokens.
+         */
+        get: operations["listCustomers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one customer
+         * @description Returns the customer with its company and billing profiles; `allowDelegatedAccess` comes only with this read.
+         */
+        get: operations["getCustomer"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer_id}/users": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer's user accounts, a page at a time
+         * @description Returns one page of the customer's users (pages of 100 are common), with a `links.next` request while
+         *     more remain. Deleted users are left out unless `filter` asks for them
+         *     (`{"Field":"UserState","Value":"Inactive","Operator":"equals"}`). Needs an App+User token with a GDAP role
+         *     that can read the directory.
+         */
+        get: operations["listCustomerUsers"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer_id}/users/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Read one of a customer's user accounts
+         * @description Returns the user. Needs an App+User token.
+         */
+        get: operations["getCustomerUser"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer_id}/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List a customer's subscriptions
+         * @description Returns all the customer's subscriptions in one answer (`totalCount` and `items`; the service does not
+         *     page this list). `order_id` narrows it to one order, `mpn_id` to the subscriptions an indirect reseller
+         *     sold; send at most one of the two. The Subscription resource is throttled per customer tenant.
+         */
+        get: operations["listSubscriptions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -527,6 +636,88 @@ export interface components {
             licenseErrors?: components["schemas"]["UserLicenseError"][] | null;
             attributes?: components["schemas"]["ResourceAttributes"] | null;
         };
+        /** @description How the partner relates to the customer. Known values: none, reseller, advisor, microsoft_support; others may appear. */
+        CustomerRelationship: ("none" | "reseller" | "advisor" | "microsoft_support") | string;
+        /** @description A postal address with a contact name and phone number. */
+        Address: {
+            country?: string | null;
+            region?: string | null;
+            city?: string | null;
+            state?: string | null;
+            addressLine1?: string | null;
+            addressLine2?: string | null;
+            addressLine3?: string | null;
+            postalCode?: string | null;
+            firstName?: string | null;
+            lastName?: string | null;
+            phoneNumber?: string | null;
+        };
+        /** @description The customer's organisation as Microsoft Entra ID knows it. */
+        CustomerCompanyProfile: {
+            tenantId?: string | null;
+            /** @description The tenant's initial domain, such as contoso.onmicrosoft.com. */
+            domain?: string | null;
+            companyName?: string | null;
+            address?: components["schemas"]["Address"] | null;
+            email?: string | null;
+            links?: components["schemas"]["ResourceLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
+        };
+        /** @description Who the customer's bills go to. */
+        CustomerBillingProfile: {
+            id?: string | null;
+            firstName?: string | null;
+            lastName?: string | null;
+            email?: string | null;
+            culture?: string | null;
+            language?: string | null;
+            companyName?: string | null;
+            defaultAddress?: components["schemas"]["Address"] | null;
+            links?: components["schemas"]["ResourceLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
+        };
+        /** @description One of the partner's customers. Its `id` is the customer's tenant id, the `customer_id` of every other call. */
+        Customer: {
+            id?: string | null;
+            commerceId?: string | null;
+            companyProfile?: components["schemas"]["CustomerCompanyProfile"] | null;
+            billingProfile?: components["schemas"]["CustomerBillingProfile"] | null;
+            relationshipToPartner?: (string & components["schemas"]["CustomerRelationship"]) | null;
+            /** @description Whether the partner holds delegated admin rights; sent only when one customer is read. */
+            allowDelegatedAccess?: boolean | null;
+            customDomains?: string[] | null;
+            associatedPartnerId?: string | null;
+            links?: components["schemas"]["ResourceLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
+        };
+        CustomerCollection: components["schemas"]["ResourceCollection"] & {
+            items: components["schemas"]["Customer"][];
+        };
+        /** @description Whether the user is live or deleted and not yet purged. Known values: active, inactive. */
+        CustomerUserState: ("active" | "inactive") | string;
+        /** @description A user account in the customer's tenant. */
+        CustomerUser: {
+            id?: string | null;
+            userPrincipalName?: string | null;
+            firstName?: string | null;
+            lastName?: string | null;
+            displayName?: string | null;
+            /** @description Two-letter country code; a license can only be assigned to a user that has one. */
+            usageLocation?: string | null;
+            lastDirectorySyncTime?: string | null;
+            userDomainType?: string | null;
+            state?: (string & components["schemas"]["CustomerUserState"]) | null;
+            /** @description When a deleted user was deleted; it is purged thirty days later. */
+            softDeletionTime?: string | null;
+            links?: components["schemas"]["ResourceLinks"] | null;
+            attributes?: components["schemas"]["ResourceAttributes"] | null;
+        };
+        CustomerUserCollection: components["schemas"]["ResourceCollection"] & {
+            items: components["schemas"]["CustomerUser"][];
+        };
+        SubscriptionCollection: components["schemas"]["ResourceCollection"] & {
+            items: components["schemas"]["Subscription"][];
+        };
     };
     responses: {
         /** @description The input was missing or invalid; the body says which. */
@@ -750,6 +941,43 @@ export interface components {
          * @example partner-center-client/0.1.0
          */
         MsPartnerCenterClient: string;
+        /**
+         * @description How many items one page holds at most. The service picks its own default when this is left out.
+         * @example 40
+         */
+        PageSize: number;
+        /**
+         * @description Which page to read from the continuation token; the service writes `Next` into its next links.
+         * @example Next
+         */
+        SeekOperation: string;
+        /**
+         * @description Where a paged list goes on; copied from the header of the previous page's next link.
+         * @example d19617b8-fbe5-4684-a5d8-0230972fb0cf,0705c4a9-39f7-4261-ba6d-53e24a9ce47d_a4ayc/80/OGda4BO/1o/V0etpOqiLx1JwB5S3beHW0s=
+         */
+        MsContinuationToken: string;
+        /**
+         * @description JSON, URL-encoded: `{"Field":"CompanyName","Value":"cont","Operator":"starts_with"}`. Field is CompanyName,
+         *     Domain, IndirectReseller or IndirectCloudSolutionProvider; `starts_with` is the only operator, and the case
+         *     of Value is ignored.
+         * @example {"Field":"CompanyName","Value":"Cont","Operator":"starts_with"}
+         */
+        CustomerFilter: string;
+        /**
+         * @description JSON, URL-encoded. `{"Field":"UserState","Value":"Inactive","Operator":"equals"}` lists the deleted users not yet purged.
+         * @example {"Field":"UserState","Value":"Inactive","Operator":"equals"}
+         */
+        UserFilter: string;
+        /**
+         * @description Only the subscriptions of this order. Not together with `mpn_id`.
+         * @example 6183db3d-6318-4e52-877e-25806e4971be
+         */
+        OrderId: string;
+        /**
+         * @description Only the subscriptions sold by the indirect reseller with this partner (MPN) id. Not together with `order_id`.
+         * @example 4847383
+         */
+        MpnId: string;
     };
     requestBodies: never;
     headers: {
@@ -1385,6 +1613,384 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["SubscriptionNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    listCustomers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many items one page holds at most. The service picks its own default when this is left out.
+                 * @example 40
+                 */
+                size?: components["parameters"]["PageSize"];
+                /**
+                 * @description JSON, URL-encoded: `{"Field":"CompanyName","Value":"cont","Operator":"starts_with"}`. Field is CompanyName,
+                 *     Domain, IndirectReseller or IndirectCloudSolutionProvider; `starts_with` is the only operator, and the case
+                 *     of Value is ignored.
+                 * @example {"Field":"CompanyName","Value":"Cont","Operator":"starts_with"}
+                 */
+                filter?: components["parameters"]["CustomerFilter"];
+                /**
+                 * @description Which page to read from the continuation token; the service writes `Next` into its next links.
+                 * @example Next
+                 */
+                seekOperation?: components["parameters"]["SeekOperation"];
+            };
+            header?: {
+                /**
+                 * @description Where a paged list goes on; copied from the header of the previous page's next link.
+                 * @example d19617b8-fbe5-4684-a5d8-0230972fb0cf,0705c4a9-39f7-4261-ba6d-53e24a9ce47d_a4ayc/80/OGda4BO/1o/V0etpOqiLx1JwB5S3beHW0s=
+                 */
+                "MS-ContinuationToken"?: components["parameters"]["MsContinuationToken"];
+                /**
+                 * @description Makes a write idempotent. One new GUID per logical call; the same one on every retry of it.
+                 * @example a37d3009-665d-4e12-b76e-1aa10cf80140
+                 */
+                "MS-RequestId"?: components["parameters"]["MsRequestId"];
+                /**
+                 * @description GUID that ties related calls together in the service's logs.
+                 * @example aaaa0000-bb11-2222-33cc-444444dddddd
+                 */
+                "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description Correlation vector for tracing; the service makes one when it is absent.
+                 * @example 5AnzcZQrvUqCq3kd.0
+                 */
+                "MS-CV"?: components["parameters"]["MsCv"];
+                /**
+                 * @description Language of the response texts.
+                 * @example en-US
+                 */
+                "X-Locale"?: components["parameters"]["XLocale"];
+                /**
+                 * @description Name of the partner's application making the call.
+                 * @example Contoso License Manager
+                 */
+                "MS-PartnerCenter-Application"?: components["parameters"]["MsPartnerCenterApplication"];
+                /**
+                 * @description Name and version of the client library making the call.
+                 * @example partner-center-client/0.1.0
+                 */
+                "MS-PartnerCenter-Client"?: components["parameters"]["MsPartnerCenterClient"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of customers, with a next link while more remain. */
+            200: {
+                headers: {
+                    "MS-RequestId": components["headers"]["MsRequestId"];
+                    "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getCustomer: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write idempotent. One new GUID per logical call; the same one on every retry of it.
+                 * @example a37d3009-665d-4e12-b76e-1aa10cf80140
+                 */
+                "MS-RequestId"?: components["parameters"]["MsRequestId"];
+                /**
+                 * @description GUID that ties related calls together in the service's logs.
+                 * @example aaaa0000-bb11-2222-33cc-444444dddddd
+                 */
+                "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description Correlation vector for tracing; the service makes one when it is absent.
+                 * @example 5AnzcZQrvUqCq3kd.0
+                 */
+                "MS-CV"?: components["parameters"]["MsCv"];
+                /**
+                 * @description Language of the response texts.
+                 * @example en-US
+                 */
+                "X-Locale"?: components["parameters"]["XLocale"];
+                /**
+                 * @description Name of the partner's application making the call.
+                 * @example Contoso License Manager
+                 */
+                "MS-PartnerCenter-Application"?: components["parameters"]["MsPartnerCenterApplication"];
+                /**
+                 * @description Name and version of the client library making the call.
+                 * @example partner-center-client/0.1.0
+                 */
+                "MS-PartnerCenter-Client"?: components["parameters"]["MsPartnerCenterClient"];
+            };
+            path: {
+                /**
+                 * @description The customer's tenant id (a GUID).
+                 * @example 0c39d6d5-c70d-4c55-bc02-f620844f3fd1
+                 */
+                customer_id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer. */
+            200: {
+                headers: {
+                    "MS-RequestId": components["headers"]["MsRequestId"];
+                    "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CustomerNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    listCustomerUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description How many items one page holds at most. The service picks its own default when this is left out.
+                 * @example 40
+                 */
+                size?: components["parameters"]["PageSize"];
+                /**
+                 * @description JSON, URL-encoded. `{"Field":"UserState","Value":"Inactive","Operator":"equals"}` lists the deleted users not yet purged.
+                 * @example {"Field":"UserState","Value":"Inactive","Operator":"equals"}
+                 */
+                filter?: components["parameters"]["UserFilter"];
+                /**
+                 * @description Which page to read from the continuation token; the service writes `Next` into its next links.
+                 * @example Next
+                 */
+                seekOperation?: components["parameters"]["SeekOperation"];
+            };
+            header?: {
+                /**
+                 * @description Where a paged list goes on; copied from the header of the previous page's next link.
+                 * @example d19617b8-fbe5-4684-a5d8-0230972fb0cf,0705c4a9-39f7-4261-ba6d-53e24a9ce47d_a4ayc/80/OGda4BO/1o/V0etpOqiLx1JwB5S3beHW0s=
+                 */
+                "MS-ContinuationToken"?: components["parameters"]["MsContinuationToken"];
+                /**
+                 * @description Makes a write idempotent. One new GUID per logical call; the same one on every retry of it.
+                 * @example a37d3009-665d-4e12-b76e-1aa10cf80140
+                 */
+                "MS-RequestId"?: components["parameters"]["MsRequestId"];
+                /**
+                 * @description GUID that ties related calls together in the service's logs.
+                 * @example aaaa0000-bb11-2222-33cc-444444dddddd
+                 */
+                "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description Correlation vector for tracing; the service makes one when it is absent.
+                 * @example 5AnzcZQrvUqCq3kd.0
+                 */
+                "MS-CV"?: components["parameters"]["MsCv"];
+                /**
+                 * @description Language of the response texts.
+                 * @example en-US
+                 */
+                "X-Locale"?: components["parameters"]["XLocale"];
+                /**
+                 * @description Name of the partner's application making the call.
+                 * @example Contoso License Manager
+                 */
+                "MS-PartnerCenter-Application"?: components["parameters"]["MsPartnerCenterApplication"];
+                /**
+                 * @description Name and version of the client library making the call.
+                 * @example partner-center-client/0.1.0
+                 */
+                "MS-PartnerCenter-Client"?: components["parameters"]["MsPartnerCenterClient"];
+            };
+            path: {
+                /**
+                 * @description The customer's tenant id (a GUID).
+                 * @example 0c39d6d5-c70d-4c55-bc02-f620844f3fd1
+                 */
+                customer_id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page of the customer's users. */
+            200: {
+                headers: {
+                    "MS-RequestId": components["headers"]["MsRequestId"];
+                    "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUserCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CustomerNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    getCustomerUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description Makes a write idempotent. One new GUID per logical call; the same one on every retry of it.
+                 * @example a37d3009-665d-4e12-b76e-1aa10cf80140
+                 */
+                "MS-RequestId"?: components["parameters"]["MsRequestId"];
+                /**
+                 * @description GUID that ties related calls together in the service's logs.
+                 * @example aaaa0000-bb11-2222-33cc-444444dddddd
+                 */
+                "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description Correlation vector for tracing; the service makes one when it is absent.
+                 * @example 5AnzcZQrvUqCq3kd.0
+                 */
+                "MS-CV"?: components["parameters"]["MsCv"];
+                /**
+                 * @description Language of the response texts.
+                 * @example en-US
+                 */
+                "X-Locale"?: components["parameters"]["XLocale"];
+                /**
+                 * @description Name of the partner's application making the call.
+                 * @example Contoso License Manager
+                 */
+                "MS-PartnerCenter-Application"?: components["parameters"]["MsPartnerCenterApplication"];
+                /**
+                 * @description Name and version of the client library making the call.
+                 * @example partner-center-client/0.1.0
+                 */
+                "MS-PartnerCenter-Client"?: components["parameters"]["MsPartnerCenterClient"];
+            };
+            path: {
+                /**
+                 * @description The customer's tenant id (a GUID).
+                 * @example 0c39d6d5-c70d-4c55-bc02-f620844f3fd1
+                 */
+                customer_id: components["parameters"]["CustomerId"];
+                /**
+                 * @description The user's object id (a GUID) or user principal name; a UPN is percent-encoded in the path.
+                 * @example 554526aa-cf5e-46fa-95df-98dbc55d8a1e
+                 */
+                user_id: components["parameters"]["UserId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The user. */
+            200: {
+                headers: {
+                    "MS-RequestId": components["headers"]["MsRequestId"];
+                    "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerUser"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["UserNotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["ServerError"];
+        };
+    };
+    listSubscriptions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only the subscriptions of this order. Not together with `mpn_id`.
+                 * @example 6183db3d-6318-4e52-877e-25806e4971be
+                 */
+                order_id?: components["parameters"]["OrderId"];
+                /**
+                 * @description Only the subscriptions sold by the indirect reseller with this partner (MPN) id. Not together with `order_id`.
+                 * @example 4847383
+                 */
+                mpn_id?: components["parameters"]["MpnId"];
+            };
+            header?: {
+                /**
+                 * @description Makes a write idempotent. One new GUID per logical call; the same one on every retry of it.
+                 * @example a37d3009-665d-4e12-b76e-1aa10cf80140
+                 */
+                "MS-RequestId"?: components["parameters"]["MsRequestId"];
+                /**
+                 * @description GUID that ties related calls together in the service's logs.
+                 * @example aaaa0000-bb11-2222-33cc-444444dddddd
+                 */
+                "MS-CorrelationId"?: components["parameters"]["MsCorrelationId"];
+                /**
+                 * @description Correlation vector for tracing; the service makes one when it is absent.
+                 * @example 5AnzcZQrvUqCq3kd.0
+                 */
+                "MS-CV"?: components["parameters"]["MsCv"];
+                /**
+                 * @description Language of the response texts.
+                 * @example en-US
+                 */
+                "X-Locale"?: components["parameters"]["XLocale"];
+                /**
+                 * @description Name of the partner's application making the call.
+                 * @example Contoso License Manager
+                 */
+                "MS-PartnerCenter-Application"?: components["parameters"]["MsPartnerCenterApplication"];
+                /**
+                 * @description Name and version of the client library making the call.
+                 * @example partner-center-client/0.1.0
+                 */
+                "MS-PartnerCenter-Client"?: components["parameters"]["MsPartnerCenterClient"];
+            };
+            path: {
+                /**
+                 * @description The customer's tenant id (a GUID).
+                 * @example 0c39d6d5-c70d-4c55-bc02-f620844f3fd1
+                 */
+                customer_id: components["parameters"]["CustomerId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The customer's subscriptions. */
+            200: {
+                headers: {
+                    "MS-RequestId": components["headers"]["MsRequestId"];
+                    "MS-CorrelationId": components["headers"]["MsCorrelationId"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SubscriptionCollection"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["CustomerNotFound"];
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["ServerError"];
         };

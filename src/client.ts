@@ -6,14 +6,23 @@ import { createTokenProvider } from "./auth.js";
 import type { Runtime } from "./call.js";
 import { contextHeaders, requestContextMiddleware } from "./context.js";
 import {
+  createAcrossCustomersOperations,
+  type SubscriptionAcrossCustomersOperations,
+  type UserAcrossCustomersOperations,
+} from "./operations/across-customers.js";
+import {
   createLicenseBulkOperations,
   createSubscriptionBulkOperations,
   type LicenseBulkOperations,
   type SubscriptionBulkOperations,
 } from "./operations/bulk.js";
+import { type CustomerOperations, createCustomerOperations } from "./operations/customers.js";
+import { createLicensePlanOperations, type LicensePlanOperations } from "./operations/license-plan.js";
 import { createLicenseOperations, type LicenseOperations } from "./operations/licenses.js";
+import { createSubscriptionListOperations, type SubscriptionListOperations } from "./operations/subscription-list.js";
 import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
 import { createUpgradeOperations, type UpgradeOperations } from "./operations/upgrades.js";
+import { createUserOperations, type UserOperations } from "./operations/users.js";
 import { createRetryingFetch, type RetryOptions } from "./retry.js";
 import type { ValidationMode } from "./schemas.js";
 import { guid, headerText, validate } from "./validation.js";
@@ -53,8 +62,10 @@ export interface PartnerCenterClientOptions {
 
 /** The client: one group of methods per resource, and the typed raw client for anything else. */
 export interface PartnerCenterClient {
-  licenses: LicenseOperations & LicenseBulkOperations;
-  subscriptions: SubscriptionOperations & SubscriptionBulkOperations;
+  customers: CustomerOperations;
+  users: UserOperations & UserAcrossCustomersOperations;
+  licenses: LicenseOperations & LicenseBulkOperations & LicensePlanOperations;
+  subscriptions: SubscriptionOperations & SubscriptionListOperations & SubscriptionAcrossCustomersOperations & SubscriptionBulkOperations;
   upgrades: UpgradeOperations;
   /** The typed openapi-fetch client, with the same auth, headers and retries. */
   raw: RawPartnerCenterClient;
@@ -141,9 +152,27 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
   const bulk = runtimeFor(fetchFor([429]));
   const raw = createClient<paths>({ baseUrl, fetch });
   raw.use(requestContextMiddleware(context));
+  const customers = createCustomerOperations(runtime);
+  const licenses = createLicenseOperations(runtime);
+  const users = createUserOperations(runtime);
+  const across = createAcrossCustomersOperations(customers, {
+    users: createUserOperations(bulk),
+    subscriptions: createSubscriptionListOperations(bulk),
+  });
   return {
-    licenses: { ...createLicenseOperations(runtime), ...createLicenseBulkOperations(createLicenseOperations(bulk)) },
-    subscriptions: { ...createSubscriptionOperations(runtime), ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)) },
+    customers,
+    users: { ...users, ...across.users },
+    licenses: {
+      ...licenses,
+      ...createLicenseBulkOperations(createLicenseOperations(bulk)),
+      ...createLicensePlanOperations(licenses, users),
+    },
+    subscriptions: {
+      ...createSubscriptionOperations(runtime),
+      ...createSubscriptionListOperations(runtime),
+      ...across.subscriptions,
+      ...createSubscriptionBulkOperations(createSubscriptionOperations(bulk)),
+    },
     upgrades: createUpgradeOperations(runtime),
     raw: {
       ...raw,

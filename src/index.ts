@@ -49,13 +49,41 @@ export {
   UnexpectedResponseError,
   UpgradeRejectedError,
 } from "./errors.js";
+export type {
+  AcrossCustomersOptions,
+  CustomerListResult,
+  CustomerRef,
+  SubscriptionAcrossCustomersOperations,
+  UserAcrossCustomersOperations,
+} from "./operations/across-customers.js";
 export type { BulkAutoRenewItem, BulkLicenseItem, LicenseBulkOperations, SubscriptionBulkOperations } from "./operations/bulk.js";
+export type { CustomerListOptions, CustomerOperations } from "./operations/customers.js";
+export {
+  type BulkPlanRow,
+  type LicensePlanOperations,
+  PLAN_VERDICTS,
+  type PlanOptions,
+  type PlanVerdict,
+} from "./operations/license-plan.js";
 export type { LicenseChange, LicenseListOptions, LicenseOperations, LicenseUpdateOptions } from "./operations/licenses.js";
+export type { SubscriptionListOperations, SubscriptionListOptions } from "./operations/subscription-list.js";
 export type { ModifyOptions, SubscriptionChange, SubscriptionOperations } from "./operations/subscriptions.js";
 export type { PerformUpgradeOptions, UpgradeOperations } from "./operations/upgrades.js";
+export type { UserListOptions, UserOperations } from "./operations/users.js";
+export {
+  type ContinuablePage,
+  MAX_STREAMED_PAGES,
+  type PagedAsyncIterableIterator,
+  type PageSettings,
+} from "./paged-list.js";
 export { getResponseMeta, type ResponseMeta } from "./response.js";
 export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
 export type {
+  Address,
+  Customer,
+  CustomerBillingProfile,
+  CustomerCompanyProfile,
+  CustomerUser,
   License,
   LicenseAssignment,
   LicenseUpdate,

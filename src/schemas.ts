@@ -13,6 +13,16 @@ export {
   type ThrottleFault,
 } from "./schemas/common.js";
 export {
+  type Address,
+  CUSTOMER_RELATIONSHIPS,
+  CUSTOMER_USER_STATES,
+  type Customer,
+  type CustomerBillingProfile,
+  type CustomerCompanyProfile,
+  type CustomerUser,
+  customerSchemas,
+} from "./schemas/customers.js";
+export {
   BILLING_CYCLES,
   BILLING_TYPES,
   CONTRACT_TYPES,

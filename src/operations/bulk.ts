@@ -91,7 +91,7 @@ const iterable = z.custom<Iterable<unknown> | AsyncIterable<unknown>>(
 
 // Items are checked one by one as they run (a bad row becomes that row's InvalidInputError, not the
 // whole run's), so only the source and the options are checked up front.
-function checkRun(operation: string, items: unknown, options: unknown): void {
+export function checkRun(operation: string, items: unknown, options: unknown): void {
   validate(operation, { items: iterable, options: bulkOptions }, { items, options });
 }
 

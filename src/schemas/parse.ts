@@ -1,5 +1,6 @@
 import type { z } from "zod";
 import { commonSchemas } from "./common.js";
+import { customerSchemas } from "./customers.js";
 import { exactTest } from "./exact.js";
 import { licenseSchemas } from "./licenses.js";
 import type { ResponseSchema, ValidationMode } from "./modes.js";
@@ -17,6 +18,11 @@ export const responseSchemas = {
   UpgradeCollection: upgradeSchemas.upgrades,
   Upgrade: upgradeSchemas.upgrade,
   UpgradeResult: upgradeSchemas.upgradeResult,
+  CustomerCollection: customerSchemas.customers,
+  Customer: customerSchemas.customer,
+  CustomerUserCollection: customerSchemas.customerUsers,
+  CustomerUser: customerSchemas.customerUser,
+  SubscriptionCollection: customerSchemas.subscriptions,
   ServiceFault: commonSchemas.serviceFault,
   ThrottleFault: commonSchemas.throttleFault,
 } as const;

@@ -3,6 +3,7 @@ import type { z } from "zod";
 import type { components } from "../../generated/partner-center.js";
 import {
   type commonSchemas,
+  type customerSchemas,
   type License,
   type LicenseUpdate,
   type licenseSchemas,
@@ -114,6 +115,14 @@ interface Checked {
   UpgradeCollection: [Spec["UpgradeCollection"], In<typeof upgradeSchemas.upgrades>];
   UserLicenseError: [Spec["UserLicenseError"], In<typeof upgradeSchemas.userLicenseError>];
   UpgradeResult: [Spec["UpgradeResult"], In<typeof upgradeSchemas.upgradeResult>];
+  Address: [Spec["Address"], In<typeof customerSchemas.address>];
+  CustomerCompanyProfile: [Spec["CustomerCompanyProfile"], In<typeof customerSchemas.companyProfile>];
+  CustomerBillingProfile: [Spec["CustomerBillingProfile"], In<typeof customerSchemas.billingProfile>];
+  Customer: [Spec["Customer"], In<typeof customerSchemas.customer>];
+  CustomerCollection: [Spec["CustomerCollection"], In<typeof customerSchemas.customers>];
+  CustomerUser: [Spec["CustomerUser"], In<typeof customerSchemas.customerUser>];
+  CustomerUserCollection: [Spec["CustomerUserCollection"], In<typeof customerSchemas.customerUsers>];
+  SubscriptionCollection: [Spec["SubscriptionCollection"], In<typeof customerSchemas.subscriptions>];
 }
 
 /** Spec schemas with no zod schema of their own: request-only bodies, the envelope base, enums (checked at run time). */
@@ -131,7 +140,9 @@ type NotParsed =
   | "BillingType"
   | "ContractType"
   | "UpgradeType"
-  | "UpgradeErrorCode";
+  | "UpgradeErrorCode"
+  | "CustomerRelationship"
+  | "CustomerUserState";
 
 /** Fails to compile with the offending paths in the message ("Type '"Link.rel: ..."' does not satisfy the constraint 'never'"). */
 function expectNone<Problems extends never>(): void {}
