@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { AccessToken, TokenCredential } from "@azure/core-auth";
 import YAML from "yaml";
+import { createPartnerCenterClient } from "../src/index.js";
 
 /**
  * A credential that always hands out the same token, for tests that do not exercise auth; `delayMs` makes each
@@ -94,4 +95,18 @@ export async function collect<T>(results: AsyncIterable<T>): Promise<T[]> {
   const all: T[] = [];
   for await (const result of results) all.push(result);
   return all;
+}
+
+/** A client without retries over a fake service: `answer` gives each request's response; `requests` keeps them all. */
+export function fakeServiceClient(answer: (request: Request, requests: readonly Request[]) => Response | Promise<Response>) {
+  const requests: Request[] = [];
+  const pc = createPartnerCenterClient({
+    credential: staticCredential(),
+    retry: false,
+    fetch: async (request) => {
+      requests.push(request);
+      return answer(request, requests);
+    },
+  });
+  return { pc, requests };
 }

@@ -8,6 +8,8 @@ import type { CustomerOperations } from "./customers.js";
 import type { SubscriptionListOperations, SubscriptionListOptions } from "./subscription-list.js";
 import type { UserListOptions, UserOperations } from "./users.js";
 
+const NIL_GUID = "00000000-0000-0000-0000-000000000000";
+
 /** A customer to walk: its id, or a Customer as `pc.customers.list()` yields it. */
 export type CustomerRef = string | Pick<Customer, "id">;
 
@@ -44,6 +46,8 @@ export function acrossCustomers<Item, ListOptions>(
 ): AsyncIterable<CustomerListResult<Item>> {
   checkRun(operation, customers, options);
   const { list: listOptions, ...bulkOptions } = options;
+  // A list sends nothing until read: building one checks the list options up front, before any customer is read.
+  listOf(NIL_GUID, { ...(listOptions as ListOptions), signal: undefined });
   return (async function* () {
     const walks = runBulk(
       toWalks<Item>(customers),

@@ -82,9 +82,11 @@ describe("users.listAcrossCustomers", () => {
     expect(outcome).toEqual({ [C]: NotFoundError.name, "not-a-guid": InvalidInputError.name, [B]: "ok" });
   });
 
-  test("refuses a source that is not a list before reading anything", () => {
+  test("refuses a source that is not a list, or bad list options, before reading anything", () => {
     const { pc, requests } = serve(users);
     expect(() => pc.users.listAcrossCustomers(42 as never)).toThrow(InvalidInputError);
+    expect(() => pc.users.listAcrossCustomers(undefined, { list: { state: "gone" as never } })).toThrow("users.list was not sent");
+    expect(() => pc.subscriptions.listAcrossCustomers([A], { list: { mpnId: "x" } })).toThrow("digits only");
     expect(requests).toHaveLength(0);
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import { createPartnerCenterClient, InvalidInputError } from "../../src/index.js";
-import { jsonResponse, staticCredential } from "../helpers.js";
+import { InvalidInputError } from "../../src/index.js";
+import { fakeServiceClient, jsonResponse } from "../helpers.js";
 
 const A = "0c39d6d5-c70d-4c55-bc02-f620844f3fd1";
 const B = "4d3cf487-70f4-4e1e-9ff1-b2bfce8d9f04";
@@ -9,23 +9,15 @@ const MINECRAFT = "2b3b6e1d-7c5f-4d6e-9a1b-3c5d7e9f1a2b";
 const sku = (id: string, group: string, availableUnits: number) => ({ availableUnits, productSku: { id, licenseGroupId: group } });
 
 function service(knownUsers: (user: string) => boolean = (user) => user.startsWith("u")) {
-  const requests: Request[] = [];
-  const pc = createPartnerCenterClient({
-    credential: staticCredential(),
-    retry: false,
-    fetch: async (request) => {
-      requests.push(request);
-      const path = decodeURIComponent(new URL(request.url).pathname.replace("/v1", ""));
-      if (path === `/customers/${A}/subscribedskus`)
-        return jsonResponse(200, { items: [sku(E3, "group1", 2), sku(MINECRAFT, "group2", 5)] });
-      if (path === `/customers/${B}/subscribedskus`) return jsonResponse(403, { code: 900308, description: "missing privileges" });
-      const user = /^\/customers\/[^/]+\/users\/(.+)$/.exec(path)?.[1];
-      if (user !== undefined)
-        return knownUsers(user) ? jsonResponse(200, { id: user }) : jsonResponse(404, { code: 60002, description: "User was not found." });
-      return jsonResponse(404, { code: 1000, description: path });
-    },
+  return fakeServiceClient((request) => {
+    const path = decodeURIComponent(new URL(request.url).pathname.replace("/v1", ""));
+    if (path === `/customers/${A}/subscribedskus`) return jsonResponse(200, { items: [sku(E3, "group1", 2), sku(MINECRAFT, "group2", 5)] });
+    if (path === `/customers/${B}/subscribedskus`) return jsonResponse(403, { code: 900308, description: "missing privileges" });
+    const user = /^\/customers\/[^/]+\/users\/(.+)$/.exec(path)?.[1];
+    if (user !== undefined)
+      return knownUsers(user) ? jsonResponse(200, { id: user }) : jsonResponse(404, { code: 60002, description: "User was not found." });
+    return jsonResponse(404, { code: 1000, description: path });
   });
-  return { pc, requests };
 }
 
 const assign = (customerId: string, userId: string, ...skuIds: string[]) => ({
@@ -76,27 +68,22 @@ describe("licenses.planBulk", () => {
   });
 
   test("reads a customer's user list instead of each user when that takes fewer calls", async () => {
-    const requests: string[] = [];
     const listed = Array.from({ length: 150 }, (_, n) => ({ id: `id-${n}`, userPrincipalName: `user${n}@contoso.com` }));
-    const pc = createPartnerCenterClient({
-      credential: staticCredential(),
-      retry: false,
-      fetch: async (request) => {
-        const url = new URL(request.url);
-        requests.push(url.pathname + url.search);
-        if (url.pathname.endsWith("/subscribedskus")) return jsonResponse(200, { items: [sku(E3, "group1", 500)] });
-        if (request.headers.get("MS-ContinuationToken") === "p2") return jsonResponse(200, { items: listed.slice(100) });
-        return jsonResponse(200, {
-          items: listed.slice(0, 100),
-          links: { next: { uri: `/customers/${A}/users?seekOperation=Next`, headers: [{ key: "MS-ContinuationToken", value: "p2" }] } },
-        });
-      },
+    const { pc, requests } = fakeServiceClient((request) => {
+      const url = new URL(request.url);
+      if (url.pathname.endsWith("/subscribedskus")) return jsonResponse(200, { items: [sku(E3, "group1", 500)] });
+      if (request.headers.get("MS-ContinuationToken") === "p2") return jsonResponse(200, { items: listed.slice(100) });
+      return jsonResponse(200, {
+        items: listed.slice(0, 100),
+        links: { next: { uri: `/customers/${A}/users?seekOperation=Next`, headers: [{ key: "MS-ContinuationToken", value: "p2" }] } },
+      });
     });
     const rows = [...Array.from({ length: 101 }, (_, n) => assign(A, `USER${n}@contoso.com`, E3)), assign(A, "nobody@contoso.com", E3)];
     const plan = await pc.licenses.planBulk(rows);
     expect(plan.filter((row) => row.ok)).toHaveLength(101);
     expect(plan.at(-1)!.verdict).toBe("user-not-found");
-    expect(requests.filter((path) => path.includes("/users"))).toEqual([
+    const paths = requests.map((request) => new URL(request.url).pathname + new URL(request.url).search);
+    expect(paths.filter((path) => path.includes("/users"))).toEqual([
       `/v1/customers/${A}/users`,
       `/v1/customers/${A}/users?seekOperation=Next`,
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { createPartnerCenterClient, getResponseMeta, InvalidInputError } from "../../src/index.js";
-import { collect, ids, jsonResponse, staticCredential } from "../helpers.js";
+import { collect, fakeServiceClient, ids, jsonResponse, staticCredential } from "../helpers.js";
 
 const { customerId } = ids;
 const BASE = "https://api.partnercenter.microsoft.com/v1";
@@ -115,15 +115,7 @@ describe("lists read a page only when it is reached", () => {
 
 describe("what the list calls send", () => {
   function recorder() {
-    const requests: Request[] = [];
-    const pc = createPartnerCenterClient({
-      credential: staticCredential(),
-      retry: false,
-      fetch: async (request) => {
-        requests.push(request);
-        return jsonResponse(200, { totalCount: 0, items: [] });
-      },
-    });
+    const { pc, requests } = fakeServiceClient(() => jsonResponse(200, { totalCount: 0, items: [] }));
     return { pc, requests, query: () => new URL(requests.at(-1)!.url).search };
   }
 
