@@ -56,8 +56,8 @@ export class ConcurrencyLimit {
   #samples = 0;
   /** When the limit was last cut: calls sent before then saw the old limit. */
   #lastCut = Number.NEGATIVE_INFINITY;
-  /** A call waited for this limit since the last success. */
-  #waited = false;
+  /** When a call last waited for this limit. */
+  #waitedAt = Number.NEGATIVE_INFINITY;
   /** The successes, to tell the rate the service accepts when a 429 names none. */
   #accepted: AcceptedMeter;
 
@@ -78,10 +78,10 @@ export class ConcurrencyLimit {
     return this.#longMs;
   }
 
-  /** Whether a call may start with `inFlight` calls running; one that may not is noted as held back by the limit. */
-  allows(inFlight: number): boolean {
+  /** Whether a call may start at `now` with `inFlight` calls running; one that may not is noted as held back by the limit. */
+  allows(inFlight: number, now: number): boolean {
     if (inFlight < this.value) return true;
-    this.#waited = true;
+    this.#waitedAt = now;
     return false;
   }
 
@@ -92,15 +92,14 @@ export class ConcurrencyLimit {
     this.#samples += 1;
     this.#longMs += (latencyMs - this.#longMs) / Math.min(this.#samples, LONG_SAMPLES);
     this.#shortMs += (latencyMs - this.#shortMs) / Math.min(this.#samples, SHORT_SAMPLES);
-    const waited = this.#waited;
-    this.#waited = false;
     if (this.#samples >= SHORT_SAMPLES && this.#shortMs > Math.max(TOLERANCE * this.#longMs, this.#longMs + MIN_RISE_MS)) {
       // Latency rising: a queue builds somewhere. Cut by the gradient, once per round trip (calls sent before the
       // last cut saw the old limit); the long-term mean follows, so a new normal stops cutting.
       if (sentAt >= this.#lastCut) this.#cut(now, Math.max(MIN_GRADIENT, (TOLERANCE * this.#longMs) / this.#shortMs));
       return;
     }
-    if (!waited) return;
+    // Grows only when the limit held calls back while this call was out: a limit no call reached says nothing.
+    if (this.#waitedAt < sentAt) return;
     // Doubles every round trip in slow start; then about the square root of the limit per round trip (Gradient2's queue allowance).
     this.#set(this.#limit + (this.#slowStart ? 1 : 1 / Math.sqrt(this.#limit)));
   }

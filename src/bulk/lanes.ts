@@ -124,7 +124,7 @@ export function createCustomerLanes<Pending>(
   const waitMs = (lane: Lane<Pending>, now: number): number => {
     if (now < lane.pausedUntil) return lane.pausedUntil - now;
     // A full lane frees up when one of its calls ends, which wakes the run anyway.
-    if (!limit!.allows(lane.inFlight)) return Number.POSITIVE_INFINITY;
+    if (!limit!.allows(lane.inFlight, now)) return Number.POSITIVE_INFINITY;
     const wait = lane.pacer.waitMs(now, perSecond(lane));
     if (wait > 0) rate?.onWait();
     return wait;

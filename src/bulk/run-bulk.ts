@@ -193,7 +193,7 @@ export async function* runBulk<Item, Value>(
   };
 
   const hooks = {
-    hasRoom: () => limit.allows(running.size),
+    hasRoom: () => limit.allows(running.size, now()),
     partnerWaitMs: () => global?.tryAcquire(now()) ?? 0,
     refundPartner: () => global?.refund(now()),
     start,
