@@ -10,8 +10,9 @@
  *   limit adds one, doubling it every round trip; a service answering in a second is at its pace in seconds.
  * - Latency is compared to its own long-term mean, not to the least seen: the least of log-normal latencies is far
  *   below their median, and Vegas would then see a queue where there is none.
- * - A 429 cuts the limit, but never below what the service's accepted rate needs at the latency measured (with
- *   some headroom): the rate, not the limit, is what keeps below the service's limit.
+ * - Where an adaptive rate paces the calls, a 429 only ends slow start: the rate, not the limit, keeps below the
+ *   service's limit (cutting both cost a tenth of the throughput at loopback speed). Without one, a 429 cuts the
+ *   limit, but never below what the accepted rate needs at the latency measured (with some headroom).
  *
  * Times are in ms (pass `Date.now()` or a fake clock). Written here: the npm packages that limit concurrency hold
  * a fixed number (p-limit) or adapt to a server's own load, not to a remote throttle's 429s.
@@ -114,6 +115,14 @@ export class ConcurrencyLimit {
     acceptedPerSecond ??= this.#accepted.perSecond(now);
     const needed = (LITTLE_HEADROOM * acceptedPerSecond * this.#longMs) / 1000;
     this.#cut(now, Math.max(THROTTLE_BETA, Math.min(1, needed / this.#limit)));
+  }
+
+  /**
+   * A 429 that an adaptive rate answers (it keeps below the service's limit): the limit stops doubling but keeps
+   * its value, since cutting both would leave the rate without the calls in flight it needs.
+   */
+  onPacedThrottle(): void {
+    this.#slowStart = false;
   }
 
   #cut(now: number, share: number): void {

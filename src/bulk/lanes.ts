@@ -234,7 +234,7 @@ export function createCustomerLanes<Pending>(
       // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
       if (own) {
         rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
-        limit?.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
+        limit?.onPacedThrottle();
       }
       return { own };
     },

@@ -149,7 +149,9 @@ export async function* runBulk<Item, Value>(
       const { own } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs);
       if (!own) {
         global?.onThrottle(now(), { sentAt: pending.sentAt });
-        limit.onThrottle(now(), { sentAt: pending.sentAt });
+        // The partner-wide rate answers the 429 when there is one (see ConcurrencyLimit).
+        if (global) limit.onPacedThrottle();
+        else limit.onThrottle(now(), { sentAt: pending.sentAt });
       }
       pending.throttles += 1;
       counts.retrying += 1;
