@@ -11,7 +11,7 @@
  * - Latency is compared to its own long-term mean, not to the least seen: the least of log-normal latencies is far
  *   below their median, and Vegas would then see a queue where there is none.
  * - Where an adaptive rate paces the calls, a 429 only ends slow start: the rate, not the limit, keeps below the
- *   service's limit (cutting both cost a tenth of the throughput at loopback speed). Without one, a 429 cuts the
+ *   service's limit, and cutting both would starve the rate of the calls in flight it needs. Without one, a 429 cuts the
  *   limit, but never below what the accepted rate needs at the latency measured (with some headroom).
  *
  * Times are in ms (pass `Date.now()` or a fake clock). Written here: the npm packages that limit concurrency hold
