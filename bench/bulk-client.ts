@@ -14,6 +14,8 @@ export interface BulkClientSettings {
   items: number;
   customers: number;
   seed: number;
+  /** "random" (default): users spread over the customers at random; "sorted": each customer's users together, as an export grouped by tenant lists them. */
+  order?: "random" | "sorted";
 }
 
 /** What the run reports to the bench. */
@@ -32,17 +34,21 @@ export interface BulkClientReport {
   cpuMs: number;
   /** Items done so far, read once a second. */
   doneBySecond: number[];
+  /** The most calls in flight at once, and the mean of the calls in flight read once a second. */
+  maxInFlight: number;
+  meanInFlight: number;
 }
 
 const settings = JSON.parse(process.argv[2] ?? "{}") as BulkClientSettings;
 const pc = createPartnerCenterClient({ credential: staticCredential(benchToken), baseUrl: settings.url });
 const perCustomer = new Array<number>(settings.customers).fill(0);
 
-// Users spread over the customers at random (seeded), as a partner's export would list them.
+// Users spread over the customers at random (seeded), or grouped by customer.
 function* items(): Generator<BulkLicenseItem> {
   const random = seededRandom(settings.seed);
   for (let index = 0; index < settings.items; index += 1) {
-    const customer = Math.floor(random() * settings.customers);
+    const customer =
+      settings.order === "sorted" ? Math.floor((index * settings.customers) / settings.items) : Math.floor(random() * settings.customers);
     perCustomer[customer]! += 1;
     yield { customerId: benchIds.customerId(customer), userId: benchIds.userId(index), update: licenseChange };
   }
@@ -51,12 +57,22 @@ function* items(): Generator<BulkLicenseItem> {
 const outcomes = new Uint8Array(settings.items);
 const failures: Record<string, number> = {};
 const doneBySecond: number[] = [];
-let last: Pick<BulkProgress, "done" | "throttled"> = { done: 0, throttled: 0 };
+let last: Pick<BulkProgress, "done" | "throttled" | "inFlight"> = { done: 0, throttled: 0, inFlight: 0 };
+let maxInFlight = 0;
+const inFlightBySecond: number[] = [];
 const start = performance.now();
 const cpuAtStart = process.cpuUsage();
-const sampler = setInterval(() => doneBySecond.push(last.done), 1000);
+const sampler = setInterval(() => {
+  doneBySecond.push(last.done);
+  inFlightBySecond.push(last.inFlight);
+}, 1000);
 // Default options: the limits are the server's secret, as the real service's are.
-for await (const result of pc.licenses.bulkUpdate(items(), { onProgress: (progress) => (last = progress) })) {
+for await (const result of pc.licenses.bulkUpdate(items(), {
+  onProgress: (progress) => {
+    last = progress;
+    maxInFlight = Math.max(maxInFlight, progress.inFlight);
+  },
+})) {
   outcomes[result.index] = outcomes[result.index]! === 0 ? (result.ok ? 1 : 2) : 3;
   if (!result.ok) failures[result.error.name] = (failures[result.error.name] ?? 0) + 1;
 }
@@ -73,6 +89,8 @@ const report: BulkClientReport = {
   maxRssKb: process.resourceUsage().maxRSS,
   cpuMs: (cpu.user + cpu.system) / 1000,
   doneBySecond,
+  maxInFlight,
+  meanInFlight: inFlightBySecond.reduce((sum, n) => sum + n, 0) / Math.max(1, inFlightBySecond.length),
 };
 tellParent(report);
 process.disconnect();

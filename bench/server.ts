@@ -24,6 +24,14 @@ export interface ServerSettings {
   items?: number;
   /** "integer": ceil of the wait in whole seconds, as Partner Center sends; "fractional": the wait to the ms. */
   retryAfter?: "integer" | "fractional";
+  /** Throttled mode: every answer waits a log-normal time (as a remote service's do); none when absent. */
+  latency?: LatencySettings;
+}
+
+/** Log-normal latency: `medianMs` times e to the power of `sigma` times a standard normal draw. */
+export interface LatencySettings {
+  medianMs: number;
+  sigma: number;
 }
 
 /** What the throttled server counted. */
@@ -45,8 +53,21 @@ const settings = JSON.parse(process.argv[2] ?? "{}") as ServerSettings;
 const LICENSE_UPDATE = /^\/v1\/customers\/([^/]+)\/users\/([^/]+)\/licenseupdates$/;
 const SUBSCRIPTION = /^\/v1\/customers\/[^/]+\/subscriptions\/[^/]+$/;
 
+/** A log-normal draw (Box-Muller), ms. */
+function latencyMs({ medianMs, sigma }: LatencySettings): number {
+  const normal = Math.sqrt(-2 * Math.log(1 - Math.random())) * Math.cos(2 * Math.PI * Math.random());
+  return medianMs * Math.exp(sigma * normal);
+}
+
+/**
+ * Sends an answer, after the latency when there is one. The throttle has decided when the request arrived, as a
+ * service's front door does; only the answer waits.
+ */
 function answer(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void {
-  response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), ...headers }).end(body);
+  const send = () =>
+    response.writeHead(status, { "Content-Type": "application/json", "Content-Length": Buffer.byteLength(body), ...headers }).end(body);
+  if (settings.latency) setTimeout(send, latencyMs(settings.latency));
+  else send();
 }
 
 // The ids echoed as the service does; everything else about the canned answers is fixed.

@@ -81,8 +81,12 @@ export class AcceptedMeter {
   #slot: number;
   #since: number;
 
-  constructor(now: number) {
-    this.#since = now;
+  /**
+   * `since`: when counting began, if before `now` (no successes since then): a meter made for a customer partway
+   * through a run knows the customer had none before, and so does not read a first few as a fast pace.
+   */
+  constructor(now: number, since = now) {
+    this.#since = Math.min(since, now);
     this.#slot = Math.floor(now / SLOT_MS);
   }
 
@@ -259,7 +263,10 @@ export class AdaptiveRate {
     // What the service accepted while calls kept up with the rate: since the last cut, or since the rate last
     // had tokens to spare (customers paused, the client busy), when fewer calls went than it allowed.
     const from = this.throttled ? Math.max(this.#lastCut, this.#idleAt) : now - FIRST_WINDOW_MS;
-    const { count, spanMs } = this.#accepted.measure(now, now - from);
+    let { count, spanMs } = this.#accepted.measure(now, now - from);
+    // A first throttle with too few successes in half a second (a low limit, or answers that take longer): the
+    // whole second the meter holds.
+    if (!this.throttled && count < MIN_MEASURED) ({ count, spanMs } = this.#accepted.measure(now, WINDOW_SLOTS * SLOT_MS));
     const measured = count >= MIN_MEASURED && spanMs >= MIN_WINDOW_MS ? (count * 1000) / spanMs : undefined;
     const accepted = acceptedPerSecond ?? measured;
     let reference: number;
@@ -267,7 +274,8 @@ export class AdaptiveRate {
     // never a deeper cut than AWS's.
     if (accepted !== undefined) reference = Math.min(Math.max(accepted, UNMEASURED_BETA * this.#lastMaxRate), this.#rate);
     // Too little to measure because too few calls went: a step down from the last cut.
-    else if (this.#idleAt > this.#lastCut) reference = Math.min(this.#options.beta * this.#lastMaxRate, this.#rate);
+    // (Before the first throttle there is no step to take: below.)
+    else if (this.throttled && this.#idleAt > this.#lastCut) reference = Math.min(this.#options.beta * this.#lastMaxRate, this.#rate);
     // Calls went but hardly any got through, or a first throttle with hardly any before: AWS's cut.
     else reference = UNMEASURED_BETA * this.#rate;
     this.#lastMaxRate = Math.max(reference, this.#options.minPerSecond);

@@ -1,4 +1,5 @@
 import { AcceptedMeter, AdaptiveRate, type AdaptiveRateOptions, Pacer } from "./adaptive-rate.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
 
 /** When a 429 names no Retry-After, the customer pauses this long. */
 const DEFAULT_THROTTLE_PAUSE_MS = 1000;
@@ -16,6 +17,17 @@ const SHARE_CAP = 2;
 const OWN_EVENT_MS = 1000;
 /** A customer's pace is measured over the last second, from the end of its last pause, but at least this long. */
 const MIN_PACE_WINDOW_MS = 200;
+
+/** Calls in flight per customer at the start (the adaptive limit grows from here up to the cap). */
+export const INITIAL_PER_CUSTOMER_CONCURRENCY = 4;
+/**
+ * A customer idle this long (nothing waiting or in flight, no pause, no success within the pace window) loses its
+ * lane, so that a run over many thousands of customers holds lanes only for those it is working on. What a lane
+ * learned is kept where it is shared: one per-customer rate and one per-customer concurrency limit serve every
+ * customer. A lane made again counts its successes from the run's start (there were none in the last second),
+ * so a first few do not read as a fast pace.
+ */
+const IDLE_LANE_MS = 1000;
 
 /**
  * The per-customer rate. Until its own limit refuses it, a customer's calls all go through (its bucket is not
@@ -53,12 +65,13 @@ export interface DispatchHooks<Pending> {
 }
 
 /**
- * The lanes of a bulk run, one per customer, made on first use, each with its own queue. Each call goes to the
+ * The lanes of a bulk run, one per customer, made on first use and dropped once idle, each with its own queue. Each call goes to the
  * customer picked by smooth weighted round robin (nginx's), weighted by how many items each has waiting: every
  * customer is served in proportion to its share of the work, so that all of them finish together instead of the
  * busiest one running on alone at its own limit at the end, and its calls are spread evenly however the input
  * bunches them (a customer's own limit refuses bursts). `partnerPerSecond` is the partner-wide rate now, of
- * which no customer gets more than twice its share.
+ * which no customer gets more than twice its share. `perCustomerConcurrency` caps one adaptive limit on each
+ * customer's calls in flight, learned from all of them (the service limits every customer alike).
  */
 export function createCustomerLanes<Pending>(
   perCustomerConcurrency: number,
@@ -74,10 +87,15 @@ export function createCustomerLanes<Pending>(
   // caller gave a starting rate.
   let rate: AdaptiveRate | undefined;
   let lastThrottle = { customerId: "", at: Number.NEGATIVE_INFINITY };
+  let limit: ConcurrencyLimit | undefined;
+  let startedAt: number | undefined;
+  let lastSweep = Number.NEGATIVE_INFINITY;
 
   const get = (customerId: string, now: number): Lane<Pending> => {
     let lane = lanes.get(customerId);
     if (!lane) {
+      startedAt ??= now;
+      limit ??= new ConcurrencyLimit(now, { initial: INITIAL_PER_CUSTOMER_CONCURRENCY, max: perCustomerConcurrency });
       rate ??= rateOptions === false ? undefined : new AdaptiveRate(now, { ...CUSTOMER_RATE, ...rateOptions }, OWN_EVENT_MS);
       lane = {
         customerId,
@@ -85,7 +103,7 @@ export function createCustomerLanes<Pending>(
         inFlight: 0,
         pausedUntil: 0,
         pacer: new Pacer(now),
-        accepted: new AcceptedMeter(now),
+        accepted: new AcceptedMeter(now, startedAt),
         inRotation: false,
         credit: 0,
       };
@@ -93,8 +111,10 @@ export function createCustomerLanes<Pending>(
     }
     return lane;
   };
-  // Successes per second, over the time the customer was not paused.
-  const pace = (lane: Lane<Pending>, now: number) => lane.accepted.perSecond(now, Math.max(MIN_PACE_WINDOW_MS, now - lane.pausedUntil));
+  // Successes per second, over the time the customer was not paused. The first calls sent after a pause come back
+  // a latency later: until then, the customer was not getting through for want of calls, not for its limit.
+  const pace = (lane: Lane<Pending>, now: number) =>
+    lane.accepted.perSecond(now, Math.max(MIN_PACE_WINDOW_MS, now - lane.pausedUntil - (limit?.latencyMs ?? 0)));
   // The pace of this customer's calls: the per-customer rate, and at most SHARE_CAP times its share of the
   // partner-wide rate. The round robin would give a customer whose turn comes while most others are paused (after
   // a burst of 429s) all of the partner-wide rate at once, which its own limit refuses.
@@ -104,10 +124,20 @@ export function createCustomerLanes<Pending>(
   const waitMs = (lane: Lane<Pending>, now: number): number => {
     if (now < lane.pausedUntil) return lane.pausedUntil - now;
     // A full lane frees up when one of its calls ends, which wakes the run anyway.
-    if (lane.inFlight >= perCustomerConcurrency) return Number.POSITIVE_INFINITY;
+    if (!limit!.allows(lane.inFlight, now)) return Number.POSITIVE_INFINITY;
     const wait = lane.pacer.waitMs(now, perSecond(lane));
     if (wait > 0) rate?.onWait();
     return wait;
+  };
+  // Drops the lanes of customers idle for IDLE_LANE_MS, once per IDLE_LANE_MS. Only lanes no call holds go: a
+  // customer never has two.
+  const sweep = (now: number) => {
+    if (now - lastSweep < IDLE_LANE_MS) return;
+    lastSweep = now;
+    for (const [customerId, lane] of lanes) {
+      const idle = !lane.inRotation && lane.inFlight === 0 && now >= lane.pausedUntil + IDLE_LANE_MS;
+      if (idle && lane.accepted.perSecond(now, IDLE_LANE_MS) === 0) lanes.delete(customerId);
+    }
   };
   // The ready lane whose turn it is, or how long until one is ready.
   const pick = (now: number): Lane<Pending> | number => {
@@ -158,6 +188,7 @@ export function createCustomerLanes<Pending>(
     },
     /** Starts what may start now, each call for the customer whose turn it is; returns ms until something else may (Infinity: when a call ends). */
     dispatch(now: number, hooks: DispatchHooks<Pending>): number {
+      sweep(now);
       while (rotation.length > 0 && hooks.hasRoom()) {
         const partnerWait = hooks.partnerWaitMs();
         if (partnerWait > 0) return partnerWait;
@@ -173,10 +204,11 @@ export function createCustomerLanes<Pending>(
       }
       return Number.POSITIVE_INFINITY;
     },
-    /** A call of this customer went through. */
-    succeeded(lane: Lane<Pending>, now: number): void {
+    /** A call of this customer, sent at `sentAt` (its latency teaches the concurrency limit), went through. */
+    succeeded(lane: Lane<Pending>, now: number, sentAt?: number): void {
       lane.accepted.add(now);
       rate?.onSuccess(now);
+      if (sentAt !== undefined) limit?.onSuccess(now, sentAt);
     },
     /**
      * A 429 for this customer: it alone pauses for the Retry-After. Says whether the throttle was the customer's own
@@ -200,8 +232,19 @@ export function createCustomerLanes<Pending>(
       }
       const own = lanePace > (OWN_LIMIT_SHARE * total) / Math.max(1, busy);
       // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
-      if (own) rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
+      if (own) {
+        rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
+        limit?.onPacedThrottle();
+      }
       return { own };
+    },
+    /** How many customers have a lane now. */
+    get size(): number {
+      return lanes.size;
+    },
+    /** Calls each customer may have in flight now (the adaptive limit). */
+    get perCustomerConcurrency(): number {
+      return limit?.value ?? Math.min(INITIAL_PER_CUSTOMER_CONCURRENCY, perCustomerConcurrency);
     },
     /** Items waiting in the lanes (read or re-queued, not started yet). */
     get waiting(): number {

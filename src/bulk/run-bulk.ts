@@ -1,12 +1,17 @@
 import { AbortedError, isPartnerCenterError, isServiceError, PartnerCenterError } from "../errors.js";
 import { AdaptiveRate, type AdaptiveRateOptions } from "./adaptive-rate.js";
+import { ConcurrencyLimit } from "./concurrency-limit.js";
 import { createCustomerLanes, type Lane } from "./lanes.js";
 
 /** Options of the bulk operations. */
 export interface BulkOptions {
-  /** Calls in flight at once across all customers; default 32. */
+  /**
+   * The most calls in flight at once across all customers; default 256. Within it an adaptive limit starts at 32
+   * and grows while it holds calls back, until a 429 or rising latency says stop: at a steady pace the calls in
+   * flight are about the rate times the service's latency.
+   */
   concurrency?: number;
-  /** Calls in flight at once for one customer; default 4. */
+  /** The most calls in flight at once for one customer; default 64. An adaptive limit, one for all customers, starts at 4. */
   perCustomerConcurrency?: number;
   /** Partner-wide adaptive rate (requests per second); `false` for none. */
   rate?: AdaptiveRateOptions | false;
@@ -36,6 +41,8 @@ export interface BulkProgress {
   /** 429 answers received so far. */
   throttled: number;
   inFlight: number;
+  /** How many calls may be in flight now (the adaptive limit, at most `concurrency`). */
+  inFlightLimit: number;
   /** The partner-wide adaptive rate now, requests per second (Infinity when `rate: false`). */
   ratePerSecond: number;
 }
@@ -52,6 +59,12 @@ export interface BulkTask<Item, Value> {
   requestIdOf?: (item: Item) => string | undefined;
   run: (item: Item, call: { requestId: string; signal: AbortSignal }) => Promise<Value>;
 }
+
+/** The caps of calls in flight, overall and per customer, when the options name none. */
+const DEFAULT_CONCURRENCY = 256;
+const DEFAULT_PER_CUSTOMER_CONCURRENCY = 64;
+/** Where the overall limit on calls in flight starts (the fixed concurrency of earlier versions). */
+const INITIAL_CONCURRENCY = 32;
 
 /** The last this many seconds of a run (at the partner-wide rate) no longer probe above the limit found. */
 const END_SECONDS = 3;
@@ -79,11 +92,11 @@ export async function* runBulk<Item, Value>(
   const now = () => Date.now();
   const iterator = toAsyncIterator(source);
   const lookahead = options.lookahead ?? 5000;
-  const concurrency = options.concurrency ?? 32;
+  const limit = new ConcurrencyLimit(now(), { initial: INITIAL_CONCURRENCY, max: options.concurrency ?? DEFAULT_CONCURRENCY });
   // Starts at AdaptiveRate's default until slow start finds the limit; per customer there is none until a throttle.
   const global = options.rate === false ? undefined : new AdaptiveRate(now(), options.rate);
   const lanes = createCustomerLanes<Pending<Item>>(
-    options.perCustomerConcurrency ?? 4,
+    options.perCustomerConcurrency ?? DEFAULT_PER_CUSTOMER_CONCURRENCY,
     options.perCustomerRate,
     () => global?.perSecond ?? Number.POSITIVE_INFINITY,
   );
@@ -103,13 +116,20 @@ export async function* runBulk<Item, Value>(
   let settled = false;
 
   const progress = (event: BulkProgress["event"]) =>
-    options.onProgress?.({ event, ...counts, inFlight: running.size, ratePerSecond: global?.perSecond ?? Number.POSITIVE_INFINITY });
+    options.onProgress?.({
+      event,
+      ...counts,
+      inFlight: running.size,
+      inFlightLimit: limit.value,
+      ratePerSecond: global?.perSecond ?? Number.POSITIVE_INFINITY,
+    });
 
   const settle = (pending: Pending<Item>, lane: Lane<Pending<Item>>, outcome: { value: Value } | { error: unknown }) => {
     lane.inFlight -= 1;
     if ("value" in outcome) {
-      lanes.succeeded(lane, now());
+      lanes.succeeded(lane, now(), pending.sentAt);
       global?.onSuccess(now());
+      limit.onSuccess(now(), pending.sentAt);
       counts.done += 1;
       finished.push({ index: pending.index, item: pending.item, requestId: pending.requestId, ok: true, value: outcome.value });
       return progress("done");
@@ -126,7 +146,12 @@ export async function* runBulk<Item, Value>(
       // Only its customer pauses. A 429 from the customer's own limit cuts the per-customer rate, any other the
       // partner-wide one.
       const { own } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs);
-      if (!own) global?.onThrottle(now(), { sentAt: pending.sentAt });
+      if (!own) {
+        global?.onThrottle(now(), { sentAt: pending.sentAt });
+        // The partner-wide rate answers the 429 when there is one (see ConcurrencyLimit).
+        if (global) limit.onPacedThrottle();
+        else limit.onThrottle(now(), { sentAt: pending.sentAt });
+      }
       pending.throttles += 1;
       counts.retrying += 1;
       lanes.enqueue(lane.customerId, pending, now(), { front: true });
@@ -169,7 +194,7 @@ export async function* runBulk<Item, Value>(
   };
 
   const hooks = {
-    hasRoom: () => running.size < concurrency,
+    hasRoom: () => limit.allows(running.size, now()),
     partnerWaitMs: () => global?.tryAcquire(now()) ?? 0,
     refundPartner: () => global?.refund(now()),
     start,

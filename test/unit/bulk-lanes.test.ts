@@ -111,4 +111,32 @@ describe("customer lanes", () => {
     // Never two "small" in a row: the round robin interleaves instead of sending bursts.
     expect(started.join(",")).not.toContain("small,small");
   });
+
+  test("a customer idle for a second loses its lane; made again, its first successes do not read as a fast pace", () => {
+    const lanes = createCustomerLanes<number>(4, undefined);
+    const hooks = hooksOf((_, lane) => {
+      lane.inFlight += 1;
+    });
+    const customers = Array.from({ length: 10 }, (_, c) => `c${c}`);
+    for (const id of customers) lanes.enqueue(id, 0, 0);
+    lanes.dispatch(0, hooks);
+    expect(lanes.size).toBe(10);
+    // Every customer's call comes back; c0 gets more work later, the others none.
+    const byId = new Map(customers.map((id) => [id, lanes.enqueue(id, 1, 10)]));
+    lanes.dispatch(10, hooks);
+    for (const lane of byId.values()) {
+      lane.inFlight = 0;
+      lanes.succeeded(lane, 50, 10);
+    }
+    lanes.dispatch(2_000, hooks);
+    expect(lanes.size).toBe(0);
+    // Back at 5 s, and c0 at 5.9 s (a new lane) with three quick successes while the others get 5 a second.
+    const c0 = lanes.enqueue("c0", 2, 5_900);
+    const others = customers.slice(1).map((id) => lanes.enqueue(id, 2, 5_000));
+    expect(lanes.size).toBe(10);
+    for (let at = 5_000; at < 6_000; at += 200) for (const lane of others) lanes.succeeded(lane, at);
+    for (const at of [5_950, 5_960, 5_970]) lanes.succeeded(c0, at);
+    // Three in the last second is 3 a second, under the others' 5: a throttle of c0 is the partner's.
+    expect(lanes.throttle(c0, 6_000, 5_990, 1_000)).toEqual({ own: false });
+  });
 });
