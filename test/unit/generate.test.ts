@@ -22,7 +22,6 @@ describe("scripts/generate.ts", () => {
 
   test("the committed generated/ matches a fresh generation from the committed spec", async () => {
     await expect(run(tsx, ["scripts/generate.ts", "--check"])).resolves.toBeDefined();
-    // A child process compiling the generator: seconds on a loaded 2-core machine, and the suite runs on three Nodes.
   }, 30_000);
 
   test("--check fails once the spec changes without regenerating, and passes after regenerating", async () => {
