@@ -51,10 +51,9 @@ export function progressLine(label: string, counts: ProgressCounts, total: numbe
   const done = total === undefined ? `${counts.finished}` : `${counts.finished}/${total}`;
   const time = eta(counts, total, elapsedMs);
   const waiting = counts.retrying > 0 && !time.startsWith("waiting") ? ` | ${counts.retrying} waiting for Retry-After` : "";
-  if (columns >= COMPACT_BELOW_COLUMNS) {
-    const words = ` ${done} rows | ${counts.failed} failed | ${counts.throttled} throttled${waiting} | ETA ${time}`;
-    return `${label} ${bar(counts.finished, total, Math.min(40, columns - label.length - words.length - 4))}${words}`;
-  }
+  const words = ` ${done} rows | ${counts.failed} failed | ${counts.throttled} throttled${waiting} | ETA ${time}`;
+  if (columns >= COMPACT_BELOW_COLUMNS && label.length + words.length + 8 <= columns)
+    return `${label} ${bar(counts.finished, total, Math.min(40, columns - label.length - words.length - 3))}${words}`;
   const numbers = ` ${done} ✗${counts.failed} 429:${counts.throttled}${counts.retrying > 0 ? ` ⏳${counts.retrying}` : ""} ${time}`;
   return `${bar(counts.finished, total, Math.min(30, columns - numbers.length - 3))}${numbers}`;
 }
