@@ -133,7 +133,9 @@ describe("Ctrl-C", () => {
 
     const capped = await run(["licenses", "bulk", input, "--max-throttle-retries", "1", "--json"]);
     expect(capped.code).toBe(1);
-    expect(JSON.parse(capped.stdout)).toMatchObject({ ok: 0, failed: 5, failures: [{ errorClass: "TooManyRequestsError" }] });
+    const summary = JSON.parse(capped.stdout) as { ok: number; failed: number; failures: Array<{ errorClass: string }> };
+    expect(summary).toMatchObject({ ok: 0, failed: 5 });
+    expect(summary.failures.map((failure) => failure.errorClass)).toEqual(Array(5).fill("TooManyRequestsError"));
     expect(server.applied.size).toBe(0);
   });
 });
