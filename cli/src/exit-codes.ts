@@ -14,7 +14,11 @@ export const EXIT_INTERRUPTED = 130;
 /** Each error class's exit code, most specific first; the help epilogue is printed from this table. */
 export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[]; meaning: string }> = [
   { code: 0, classes: [], meaning: "success" },
-  { code: EXIT_BULK_FAILURES, classes: [], meaning: "a bulk run finished with failed rows, a plan found problems, or the report went elsewhere" },
+  {
+    code: EXIT_BULK_FAILURES,
+    classes: [],
+    meaning: "a bulk run finished with failed rows, a plan found problems, or the report went elsewhere",
+  },
   { code: EXIT_USAGE, classes: ["InvalidInputError"], meaning: "bad arguments or input file; nothing was sent" },
   { code: 3, classes: ["AuthenticationError"], meaning: "no token: check the credential settings" },
   { code: 4, classes: ["UnauthorizedError"], meaning: "HTTP 401: token missing, expired or without MFA" },

@@ -73,7 +73,17 @@ describe.each(cases)("$command.1 killed with SIGKILL and run again", ({ command,
     const report = join(folder, `${name}-report.csv`);
     await writeFile(input, [header, ...Array.from({ length: rows }, (_, index) => row(index))].join("\n"));
     server.applied.clear();
-    const args = (file: string) => [...command, file, "--report", report, "--per-customer-concurrency", "8", "--mock", "--mock-url", server.url];
+    const args = (file: string) => [
+      ...command,
+      file,
+      "--report",
+      report,
+      "--per-customer-concurrency",
+      "8",
+      "--mock",
+      "--mock-url",
+      server.url,
+    ];
 
     const kills: number[] = [];
     const appliedAtKills: number[] = [];
@@ -95,10 +105,16 @@ describe.each(cases)("$command.1 killed with SIGKILL and run again", ({ command,
     }
     expect(finished?.code, JSON.stringify(kills)).toBe(0);
     // At least one kill landed in the middle of the run, with some rows applied and some not.
-    expect(appliedAtKills.some((applied) => applied > 0 && applied < rows), `applied at kills: ${appliedAtKills.join(", ")}`).toBe(true);
+    expect(
+      appliedAtKills.some((applied) => applied > 0 && applied < rows),
+      `applied at kills: ${appliedAtKills.join(", ")}`,
+    ).toBe(true);
     const counts = [...server.applied.values()];
     expect(counts.length, "items applied").toBe(rows);
-    expect(counts.every((count) => count === 1), `kills at ${kills.join(", ")} ms`).toBe(true);
+    expect(
+      counts.every((count) => count === 1),
+      `kills at ${kills.join(", ")} ms`,
+    ).toBe(true);
     const written = await readCsv(report);
     expect(written).toHaveLength(rows);
     expect(written.every((line) => line.status === "ok")).toBe(true);

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuthenticationError, InvalidInputError, LicenseQuotaExceededError, NetworkError } from "../../src/errors.js";
 import { attachResponseMeta } from "../../src/response.js";
 import { autoRenewJob, licenseJob } from "../src/bulk/jobs.js";
-import { carriedOutcome, failedOutcome, okOutcome, OUTCOME_COLUMNS, requestIdToReuse, shouldRun } from "../src/bulk/report.js";
+import { carriedOutcome, failedOutcome, OUTCOME_COLUMNS, okOutcome, requestIdToReuse, shouldRun } from "../src/bulk/report.js";
 import { ReportWriter } from "../src/bulk/report-writer.js";
 import { openRows, sniffDelimiter } from "../src/bulk/rows.js";
 
@@ -34,7 +34,7 @@ interface Table {
 // Writes rows through the report writer, settling them in reverse to show it keeps input order.
 function writeTable(path: string, table: Table) {
   const writer = ReportWriter.open(path, table.columns, ",", false, "test");
-  table.rows.forEach((row, index) => writer.add(index, row));
+  for (const [index, row] of table.rows.entries()) writer.add(index, row);
   for (let index = table.rows.length - 1; index >= 0; index--) writer.settle(index, {});
   return writer.finish();
 }
@@ -214,7 +214,10 @@ describe("rows to items", () => {
       { problems: ["excludedPlans only goes with action assign"] },
     ],
     [{ customerId: C, userId: "u", skuId: S, action: "grant" }, { problems: ['action must be assign or remove, not "grant"'] }],
-    [{ customerId: "xyz", userId: "", skuId: S, action: "assign" }, { problems: ['customerId must be a GUID, not "xyz"', "userId is empty"] }],
+    [
+      { customerId: "xyz", userId: "", skuId: S, action: "assign" },
+      { problems: ['customerId must be a GUID, not "xyz"', "userId is empty"] },
+    ],
   ])("licenses: %o", (row, item) => {
     expect(licenseJob.toItem(row)).toEqual(item);
   });

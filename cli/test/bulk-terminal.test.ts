@@ -72,7 +72,9 @@ describe("the report path", () => {
     const before = server.writes;
     const { code, stderr } = await run(["licenses", "bulk", input, "--report", join(folder, "no-such-dir", "r.csv")]);
     expect(code).toBe(2);
-    expect(stderr.split("\n")[0]).toMatch(/^error: InvalidInputError: licenses bulk .* was not sent: cannot write the report .*no-such-dir.*: no folder/);
+    expect(stderr.split("\n")[0]).toMatch(
+      /^error: InvalidInputError: licenses bulk .* was not sent: cannot write the report .*no-such-dir.*: no folder/,
+    );
     expect(server.writes).toBe(before);
   });
 
@@ -148,7 +150,9 @@ describe("input", () => {
     const { code, stdout } = await run(["licenses", "bulk", input, "--report", report]);
     expect(code).toBe(0);
     expect(stdout.split("\n")[0]).toBe(`licenses bulk ${input}: 3 rows: 3 ok, 0 failed`);
-    expect((await readFile(report, "utf8")).split("\n")[0]).toBe("customerId;userId;action;skuId;status;errorClass;code;message;requestId;correlationId");
+    expect((await readFile(report, "utf8")).split("\n")[0]).toBe(
+      "customerId;userId;action;skuId;status;errorClass;code;message;requestId;correlationId",
+    );
     expect(server.applied.size).toBe(3);
   });
 
@@ -170,7 +174,7 @@ describe("input", () => {
     expect(code).toBe(1);
     expect(stdout).toContain("3 rows: 2 would be sent, 1 refused");
     expect(stdout).toContain('data row 3 (line 4): InvalidInputError: the row was not sent: customerId must be a GUID, not "xyz"');
-    expect((await readCsv(report)).map((row) => [row.status, row.message.split(" ")[1]])).toEqual([
+    expect((await readCsv(report)).map((row) => [row.status, (row.message ?? "").split(" ")[1]])).toEqual([
       ["dry-run", "assign"],
       ["dry-run", "assign"],
       ["failed", "row"],
@@ -187,7 +191,9 @@ describe("--plan", () => {
     await writeFile(input, `${licenseRows(2)}\n${ids.customerId},adele@contoso.com,grant,${ids.skuId}\n`);
     const prism = ["--mock", "--mock-url", inject("prismUrl")];
     const result = await new Promise<Run>((resolve) => {
-      const child = spawn(process.execPath, [built, "licenses", "bulk", input, "--plan", "--report", report, ...prism], { env: cleanEnv({}) });
+      const child = spawn(process.execPath, [built, "licenses", "bulk", input, "--plan", "--report", report, ...prism], {
+        env: cleanEnv({}),
+      });
       let stdout = "";
       child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
       child.on("close", (code) => resolve({ code, stdout, stderr: "" }));

@@ -190,7 +190,9 @@ describe("subscription bulk-auto-renew", () => {
     const { code, stdout } = await running;
     expect(code).toBe(130);
     expect(stdout).toContain("2 rows: 0 ok, 0 failed, 0 interrupted in flight, 2 not sent");
-    expect(stdout).toContain("Interrupted: 0 rows in flight may have been applied (status interrupted, MS-RequestId kept); 2 rows not sent");
+    expect(stdout).toContain(
+      "Interrupted: 0 rows in flight may have been applied (status interrupted, MS-RequestId kept); 2 rows not sent",
+    );
     expect((await readCsv(report)).map((row) => row.status)).toEqual(["not-sent", "not-sent"]);
     expect(process.listenerCount("SIGINT")).toBe(listeners);
   });

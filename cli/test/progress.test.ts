@@ -31,7 +31,9 @@ describe("createProgress", () => {
     now = PLAIN_PROGRESS_INTERVAL_MS;
     progress.update({ finished: 3, failed: 1, throttled: 5, retrying: 7 });
     progress.stop();
-    expect(text()).toBe("subscription bulk-auto-renew: 3/10 rows, 1 failed, 5 throttled, 7 waiting for Retry-After, ETA waiting for Retry-After\n");
+    expect(text()).toBe(
+      "subscription bulk-auto-renew: 3/10 rows, 1 failed, 5 throttled, 7 waiting for Retry-After, ETA waiting for Retry-After\n",
+    );
   });
 });
 

@@ -90,7 +90,11 @@ export async function startWriteOnceServer(settings: WriteOnceSettings = {}): Pr
       const license = LICENSE.exec(path);
       if (license && request.method === "POST") {
         const sku = JSON.stringify(body.licensesToAssign ?? body.licensesToRemove);
-        return apply(`${license[1]}/${license[2]}/${sku}`, 201, { ...body, licenseWarnings: [], attributes: { objectType: "LicenseUpdate" } });
+        return apply(`${license[1]}/${license[2]}/${sku}`, 201, {
+          ...body,
+          licenseWarnings: [],
+          attributes: { objectType: "LicenseUpdate" },
+        });
       }
       const sub = SUBSCRIPTION.exec(path);
       if (sub) {

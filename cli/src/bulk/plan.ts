@@ -1,7 +1,7 @@
 import type { BulkLicenseItem } from "partner-center-client";
 import { licenseJob } from "./jobs.js";
 import { DERIVED_COLUMNS, OUTCOME_COLUMNS } from "./report.js";
-import { ReportWriter, type ReportPlace } from "./report-writer.js";
+import { type ReportPlace, ReportWriter } from "./report-writer.js";
 import { type InputRow, openRows } from "./rows.js";
 import type { BulkContext } from "./run.js";
 import { checkColumns } from "./setup.js";
@@ -60,7 +60,8 @@ export async function planBulkFile(file: string, context: BulkContext): Promise<
     const verdict = planned?.verdict ?? "invalid";
     const words = planned?.problems ?? refused;
     verdicts[verdict] = (verdicts[verdict] ?? 0) + 1;
-    if (verdict !== "ok") problems.push({ row: row.index + 1, ...(row.line !== undefined && { line: row.line }), verdict, problems: words });
+    if (verdict !== "ok")
+      problems.push({ row: row.index + 1, ...(row.line !== undefined && { line: row.line }), verdict, problems: words });
     report?.add(row.index, row.cells);
     report?.settle(row.index, {
       status: "planned",

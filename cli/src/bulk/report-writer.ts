@@ -79,7 +79,9 @@ export class ReportWriter {
       }
     }
     closeSync(this.fd);
-    return this.failure === undefined ? { path: this.writingTo } : { path: this.writingTo, fallback: { asked: this.path, reason: this.failure } };
+    return this.failure === undefined
+      ? { path: this.writingTo }
+      : { path: this.writingTo, fallback: { asked: this.path, reason: this.failure } };
   }
 
   private writeRow(values: string[]): void {
@@ -108,8 +110,12 @@ export class ReportWriter {
     const fallback = join(tmpdir(), `partner-center-report-${process.pid}-${Date.now()}-${basename(this.path)}`);
     const target = openSync(fallback, "w+");
     const buffer = Buffer.alloc(1 << 16);
-    for (let position = 0, read = 0; (read = readSync(this.fd, buffer, 0, buffer.length, position)) > 0; position += read)
+    for (let position = 0; ; ) {
+      const read = readSync(this.fd, buffer, 0, buffer.length, position);
+      if (read === 0) break;
       writeSync(target, buffer, 0, read);
+      position += read;
+    }
     closeSync(this.fd);
     this.fd = target;
     this.writingTo = fallback;

@@ -67,7 +67,11 @@ async function fromCsv(
   const first = await records.next();
   const columns = first.done ? [] : first.value.record.map(name);
   const twice = columns.filter((column, index) => columns.indexOf(column) !== index);
-  if (twice.length > 0) throw new InvalidInputError("reading the CSV header", twice.map((column) => `column ${column} appears more than once`));
+  if (twice.length > 0)
+    throw new InvalidInputError(
+      "reading the CSV header",
+      twice.map((column) => `column ${column} appears more than once`),
+    );
   // Errors met later, while rows are read, already name the file.
   async function* rows(): AsyncGenerator<InputRow> {
     let index = 0;

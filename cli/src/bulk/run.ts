@@ -65,7 +65,7 @@ interface InFlight {
  */
 export async function runBulkFile<Item>(job: BulkJob<Item>, file: string, context: BulkContext): Promise<BulkSummary> {
   const { options } = context;
-  const setup = await prepareRun(job, file, options, context.stdin);
+  const setup = await prepareRun(job, file, options);
   const tally = new Tally(file, setup);
   if (options.confirm && !options.dryRun && !(await options.confirm(setup.total))) return tally.cancelled();
 
@@ -77,7 +77,11 @@ export async function runBulkFile<Item>(job: BulkJob<Item>, file: string, contex
       ? undefined
       : ReportWriter.open(options.report, [...inputColumns, ...OUTCOME_COLUMNS], source.delimiter, setup.readsReport, job.name);
   const journal =
-    options.report === undefined || options.dryRun ? undefined : setup.resume ? new Journal(setup.journal) : new Journal(setup.journal, setup.header);
+    options.report === undefined || options.dryRun
+      ? undefined
+      : setup.resume
+        ? new Journal(setup.journal)
+        : new Journal(setup.journal, setup.header);
 
   const rows = source.rows[Symbol.asyncIterator]();
   const settle = (row: InputRow, outcome: Outcome, kind: Parameters<Tally["count"]>[1]) => {
@@ -194,7 +198,9 @@ async function send<Item>(
       if (!result.ok && result.error.name === "AbortedError" && options.signal?.aborted) {
         settle(row, interruptedOutcome(requestId, correlationId), "interrupted");
       } else {
-        const outcome = result.ok ? okOutcome(result.value, { requestId, correlationId }) : failedOutcome(result.error, { requestId, correlationId });
+        const outcome = result.ok
+          ? okOutcome(result.value, { requestId, correlationId })
+          : failedOutcome(result.error, { requestId, correlationId });
         journal?.finished(row.index, hash, outcome);
         settle(row, outcome, "final");
         if (!result.ok) counts.failed += 1;

@@ -34,7 +34,6 @@ export async function prepareRun<Item>(
   job: BulkJob<Item>,
   file: string,
   options: { report?: string | undefined; onlyFailed?: boolean | undefined },
-  stdin?: NodeJS.ReadableStream,
 ): Promise<RunSetup> {
   const refuse = (problem: string) => new InvalidInputError(`${job.name} ${file}`, [problem]);
   const onlyFailed = options.onlyFailed ?? false;
@@ -49,12 +48,15 @@ export async function prepareRun<Item>(
       const { header } = resume;
       const again = `run the same command again (${header.command} ${header.input}${header.onlyFailed ? " --only-failed" : ""} --report ${report}) to finish it, or delete ${journal} to start over`;
       if (header.command !== job.name) throw refuse(`${journal} belongs to an unfinished ${header.command} run: ${again}`);
-      if (header.onlyFailed !== onlyFailed) throw refuse(`the unfinished run in ${journal} was ${header.onlyFailed ? "" : "not "}run with --only-failed: ${again}`);
+      if (header.onlyFailed !== onlyFailed)
+        throw refuse(`the unfinished run in ${journal} was ${header.onlyFailed ? "" : "not "}run with --only-failed: ${again}`);
       const given = absolute(file);
       if (given === resolve(report) && header.input !== given) {
         // The report of an unfinished run holds only the rows finished in order: its run's input has them all.
         if (header.input === STDIN || !existsSync(header.input))
-          throw refuse(`${report} is the report of an unfinished run of ${header.input === STDIN ? "standard input" : header.input}, which is not there to read: give it again, or delete ${journal} to start over`);
+          throw refuse(
+            `${report} is the report of an unfinished run of ${header.input === STDIN ? "standard input" : header.input}, which is not there to read: give it again, or delete ${journal} to start over`,
+          );
         source = header.input;
       } else if (header.input !== given) throw refuse(`${journal} holds an unfinished run of ${header.input}: ${again}`);
     }

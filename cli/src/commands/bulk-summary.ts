@@ -40,7 +40,9 @@ export function printSummary(
 ): void {
   const { report } = summary;
   if (report?.fallback)
-    cli.io.stderr.write(`warning: could not write the report to ${report.fallback.asked} (${report.fallback.reason}); saved it to ${report.path}\n`);
+    cli.io.stderr.write(
+      `warning: could not write the report to ${report.fallback.asked} (${report.fallback.reason}); saved it to ${report.path}\n`,
+    );
   if (summary.inputError) cli.io.stderr.write(`error: ${describeFailure(summary.inputError).line}\n`);
   const { failures, inputError, report: _, ...counts } = summary;
   printResult(
@@ -51,7 +53,11 @@ export function printSummary(
   );
 }
 
-function summaryText(path: string, { report, onlyFailed, dryRun }: Pick<BulkCommandOptions, "report" | "onlyFailed" | "dryRun">, summary: BulkSummary): string {
+function summaryText(
+  path: string,
+  { report, onlyFailed, dryRun }: Pick<BulkCommandOptions, "report" | "onlyFailed" | "dryRun">,
+  summary: BulkSummary,
+): string {
   if (summary.cancelled) return `${path} ${summary.file}: cancelled; nothing was sent.`;
   const parts = dryRun
     ? [`${summary.wouldSend} would be sent`, `${summary.failed} refused`]
@@ -91,12 +97,15 @@ function summaryText(path: string, { report, onlyFailed, dryRun }: Pick<BulkComm
 export function printPlan(cli: Cli, json: boolean | undefined, path: string, plan: PlanSummary): number {
   const { report, ...rest } = plan;
   if (report?.fallback)
-    cli.io.stderr.write(`warning: could not write the report to ${report.fallback.asked} (${report.fallback.reason}); saved it to ${report.path}\n`);
+    cli.io.stderr.write(
+      `warning: could not write the report to ${report.fallback.asked} (${report.fallback.reason}); saved it to ${report.path}\n`,
+    );
   printResult(cli.io, json, { ...rest, report: report?.path ?? null }, () => {
     const counts = Object.entries(plan.verdicts).map(([verdict, count]) => `${count} ${verdict}`);
     const lines = [`${path} --plan ${plan.file}: ${plural(plan.rows, "row")}: ${counts.join(", ")}; nothing was written`];
     lines.push(...plan.problems.slice(0, FAILURES_SHOWN).map((row) => `  ${at(row)}: ${row.verdict}: ${row.problems.join("; ")}`));
-    if (plan.problems.length > FAILURES_SHOWN) lines.push(`  ... and ${plan.problems.length - FAILURES_SHOWN} more${report ? " (see the report)" : ""}`);
+    if (plan.problems.length > FAILURES_SHOWN)
+      lines.push(`  ... and ${plan.problems.length - FAILURES_SHOWN} more${report ? " (see the report)" : ""}`);
     if (report) lines.push(`Report: ${report.path}`);
     return lines.join("\n");
   });

@@ -37,12 +37,17 @@ export function registerBulkCommand<Item>(parent: Command, cli: Cli, spec: BulkC
     .option("-y, --yes", "do not ask for confirmation (asked only when stdin and stderr are terminals)")
     .option("--concurrency <n>", "calls in flight at once (default 32)", wholeNumber(1))
     .option("--per-customer-concurrency <n>", "calls in flight at once per customer (default 4)", wholeNumber(1))
-    .option("--max-throttle-retries <n>", "times one row is sent again after a 429 before it is reported failed (default 20)", wholeNumber(0));
+    .option(
+      "--max-throttle-retries <n>",
+      "times one row is sent again after a 429 before it is reported failed (default 20)",
+      wholeNumber(0),
+    );
   if (spec.plan)
     command.addOption(
-      new Option("--plan", "check the rows against the customers' SKUs, free units and users (reads only); report a verdict per row").conflicts(
-        "dryRun",
-      ),
+      new Option(
+        "--plan",
+        "check the rows against the customers' SKUs, free units and users (reads only); report a verdict per row",
+      ).conflicts("dryRun"),
     );
   command
     .addHelpText(
