@@ -14,7 +14,11 @@ export const EXIT_INTERRUPTED = 130;
 /** Each error class's exit code, most specific first; the help epilogue is printed from this table. */
 export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[]; meaning: string }> = [
   { code: 0, classes: [], meaning: "success" },
-  { code: EXIT_BULK_FAILURES, classes: [], meaning: "a bulk run finished with failed rows (see --report)" },
+  {
+    code: EXIT_BULK_FAILURES,
+    classes: [],
+    meaning: "a bulk run finished with failed rows, a plan found problems, or the report went elsewhere",
+  },
   { code: EXIT_USAGE, classes: ["InvalidInputError"], meaning: "bad arguments or input file; nothing was sent" },
   { code: 3, classes: ["AuthenticationError"], meaning: "no token: check the credential settings" },
   { code: 4, classes: ["UnauthorizedError"], meaning: "HTTP 401: token missing, expired or without MFA" },
@@ -35,7 +39,7 @@ export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[
   { code: 15, classes: ["BadRequestError"], meaning: "HTTP 400: the service refused the input" },
   { code: 16, classes: ["UpgradeRejectedError"], meaning: "the upgrade was refused (upgradeErrors)" },
   { code: EXIT_UNEXPECTED, classes: [], meaning: "an unexpected failure: please report it" },
-  { code: EXIT_INTERRUPTED, classes: ["AbortedError"], meaning: "interrupted (Ctrl-C)" },
+  { code: EXIT_INTERRUPTED, classes: ["AbortedError"], meaning: "interrupted (Ctrl-C), or a bulk run declined at its prompt" },
 ];
 
 const byClass = new Map(EXIT_CODES.flatMap((entry) => entry.classes.map((name) => [name, entry.code] as const)));

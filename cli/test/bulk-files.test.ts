@@ -5,8 +5,9 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { AuthenticationError, InvalidInputError, LicenseQuotaExceededError, NetworkError } from "../../src/errors.js";
 import { attachResponseMeta } from "../../src/response.js";
 import { autoRenewJob, licenseJob } from "../src/bulk/jobs.js";
-import { carriedOutcome, failedOutcome, okOutcome, reportTable, shouldRun } from "../src/bulk/report.js";
-import { readTable, type Table, writeTable } from "../src/bulk/table-file.js";
+import { carriedOutcome, failedOutcome, OUTCOME_COLUMNS, okOutcome, requestIdToReuse, shouldRun } from "../src/bulk/report.js";
+import { ReportWriter } from "../src/bulk/report-writer.js";
+import { openRows, sniffDelimiter } from "../src/bulk/rows.js";
 
 // The CSV/JSON and report logic of the bulk commands, without a CLI or a mock around it.
 let folder = "";
@@ -17,7 +18,56 @@ afterAll(() => rm(folder, { recursive: true, force: true }));
 
 const known = ["customerId", "userId", "status"];
 
-describe("readTable and writeTable", () => {
+// Reads a whole file through the streaming reader.
+async function readTable(path: string, names: readonly string[], operation = "reading") {
+  const source = await openRows(path, names, operation);
+  const rows: Array<Record<string, string>> = [];
+  for await (const row of source.rows) rows.push(row.cells);
+  return { columns: source.columns, rows };
+}
+
+interface Table {
+  columns: string[];
+  rows: Array<Record<string, string>>;
+}
+
+// Writes rows through the report writer, settling them in reverse to show it keeps input order.
+function writeTable(path: string, table: Table) {
+  const writer = ReportWriter.open(path, table.columns, ",", false, "test");
+  for (const [index, row] of table.rows.entries()) writer.add(index, row);
+  for (let index = table.rows.length - 1; index >= 0; index--) writer.settle(index, {});
+  return writer.finish();
+}
+
+describe("openRows and ReportWriter", () => {
+  test("a ;-separated CSV (European Excel) is read, with data rows and their file lines", async () => {
+    const file = join(folder, "semicolons.csv");
+    await writeFile(file, 'customerId;userId;note\na;b;"x;y"\n\nc;d;e\n');
+    const source = await openRows(file, known, "licenses bulk");
+    expect(source.delimiter).toBe(";");
+    const rows = [];
+    for await (const row of source.rows) rows.push(row);
+    expect(rows).toEqual([
+      { index: 0, line: 2, cells: { customerId: "a", userId: "b", note: "x;y" } },
+      { index: 1, line: 4, cells: { customerId: "c", userId: "d", note: "e" } },
+    ]);
+  });
+
+  test.each([
+    ["a,b,c", ","],
+    ["a;b;c", ";"],
+    ['"a;b",c', ","],
+    ["a;b,c", ","],
+  ])("the header %s is separated by %s", (header, delimiter) => {
+    expect(sniffDelimiter(header)).toBe(delimiter);
+  });
+
+  test("a report path in a folder that does not exist is refused when opened", () => {
+    expect(() => ReportWriter.open(join(folder, "no-such-dir", "r.csv"), ["a"], ",", false, "licenses bulk")).toThrow(
+      /licenses bulk was not sent: cannot write the report .*no-such-dir/,
+    );
+  });
+
   test("reads a CSV with a BOM, odd header case, quoted cells and blank lines", async () => {
     const file = join(folder, "in.csv");
     await writeFile(file, '\uFEFFCUSTOMERID, UserId ,Note\n a , "b, c" ,"say ""hi"""\n\n');
@@ -65,13 +115,13 @@ describe("readTable and writeTable", () => {
       columns: ["customerId", "message"],
       rows: [{ customerId: "a", message: 'comma, "quote"\nnewline' }, { customerId: "b" }],
     };
-    await writeTable(file, table);
+    writeTable(file, table);
     expect(await readTable(file, known)).toEqual({ columns: table.columns, rows: [table.rows[0], { customerId: "b", message: "" }] });
   });
 
   test("cells are written as they are (no formula escaping), so a report reads back as the same input", async () => {
     const file = join(folder, "formula.csv");
-    await writeTable(file, { columns: ["userId"], rows: [{ userId: "=1+1" }] });
+    writeTable(file, { columns: ["userId"], rows: [{ userId: "=1+1" }] });
     expect(await readFile(file, "utf8")).toBe("userId\n=1+1\n");
   });
 });
@@ -131,37 +181,43 @@ describe("report rows", () => {
     expect(shouldRun(row, onlyFailed)).toBe(expected);
   });
 
-  test("the report replaces an earlier report's outcome columns and keeps every other column", () => {
-    const input = {
-      columns: ["customerId", "status", "note", "requestId"],
-      rows: [{ customerId: "a", status: "ok", note: "n", requestId: "old" }],
-    };
-    expect(reportTable(input, [carriedOutcome(input.rows[0]!)])).toEqual({
-      columns: ["customerId", "note", "status", "errorClass", "code", "message", "requestId", "correlationId"],
-      rows: [{ customerId: "a", note: "n", status: "ok", errorClass: "", code: "", message: "", requestId: "old", correlationId: "" }],
-    });
+  test("a row interrupted in flight is sent again under its id; one not sent gets a new one", () => {
+    const id = "33333333-3333-4333-8333-333333333333";
+    expect(requestIdToReuse({ status: "interrupted", requestId: id })).toBe(id);
+    expect(requestIdToReuse({ status: "not-sent", requestId: "" })).toBeUndefined();
+    expect(shouldRun({ status: "not-sent" }, true)).toBe(true);
+    expect(shouldRun({ status: "interrupted" }, true)).toBe(true);
+    expect(carriedOutcome({ status: "ok", requestId: id })).toMatchObject({ status: "ok", requestId: id });
+    expect(OUTCOME_COLUMNS).toContain("status");
   });
 });
+
+const C = "0c39d6d5-c70d-4c55-bc02-f620844f3fd1";
+const S = "f8a1db68-be16-40ed-86d5-cb42ce701560";
 
 describe("rows to items", () => {
   test.each([
     [
-      { customerId: "c", userId: "u", action: "assign", skuId: "s" },
-      { customerId: "c", userId: "u", update: { licensesToAssign: [{ skuId: "s" }] } },
+      { customerId: C, userId: "u", action: "assign", skuId: S },
+      { customerId: C, userId: "u", update: { licensesToAssign: [{ skuId: S }] } },
     ],
     [
-      { customerId: "c", userId: "u", action: " Assign ", skuId: "s", excludedPlans: "p1; p2,p3 p4" },
-      { customerId: "c", userId: "u", update: { licensesToAssign: [{ skuId: "s", excludedPlans: ["p1", "p2", "p3", "p4"] }] } },
+      { customerId: C, userId: "u", action: " Assign ", skuId: S, excludedPlans: "p1; p2,p3 p4" },
+      { customerId: C, userId: "u", update: { licensesToAssign: [{ skuId: S, excludedPlans: ["p1", "p2", "p3", "p4"] }] } },
     ],
     [
-      { customerId: "c", userId: "u", action: "REMOVE", skuId: "s", excludedPlans: "" },
-      { customerId: "c", userId: "u", update: { licensesToRemove: ["s"] } },
+      { customerId: C, userId: "u", action: "REMOVE", skuId: S, excludedPlans: "" },
+      { customerId: C, userId: "u", update: { licensesToRemove: [S] } },
     ],
     [
-      { customerId: "c", userId: "u", action: "remove", skuId: "s", excludedPlans: "p" },
+      { customerId: C, userId: "u", action: "remove", skuId: S, excludedPlans: "p" },
       { problems: ["excludedPlans only goes with action assign"] },
     ],
-    [{ action: "grant" }, { problems: ['action must be assign or remove, not "grant"'] }],
+    [{ customerId: C, userId: "u", skuId: S, action: "grant" }, { problems: ['action must be assign or remove, not "grant"'] }],
+    [
+      { customerId: "xyz", userId: "", skuId: S, action: "assign" },
+      { problems: ['customerId must be a GUID, not "xyz"', "userId is empty"] },
+    ],
   ])("licenses: %o", (row, item) => {
     expect(licenseJob.toItem(row)).toEqual(item);
   });
@@ -176,15 +232,15 @@ describe("rows to items", () => {
     [" No ", false],
     ["0", false],
   ])("auto-renew: enabled %s is %s", (enabled, expected) => {
-    expect(autoRenewJob.toItem({ customerId: "c", subscriptionId: "s", enabled })).toEqual({
-      customerId: "c",
-      subscriptionId: "s",
+    expect(autoRenewJob.toItem({ customerId: C, subscriptionId: S, enabled })).toEqual({
+      customerId: C,
+      subscriptionId: S,
       enabled: expected,
     });
   });
 
   test("auto-renew: anything else is a problem", () => {
-    expect(autoRenewJob.toItem({ customerId: "c", subscriptionId: "s", enabled: "maybe" })).toEqual({
+    expect(autoRenewJob.toItem({ customerId: C, subscriptionId: S, enabled: "maybe" })).toEqual({
       problems: [expect.stringContaining('not "maybe"')],
     });
   });

@@ -41,13 +41,12 @@ describe("licenses bulk, then its report fed back", () => {
     expect(first.code).toBe(1);
     expect(JSON.parse(first.stdout)).toMatchObject({
       rows: 4,
-      processed: 4,
       ok: 2,
       failed: 2,
       skipped: 0,
       failures: [
-        { row: 2, errorClass: "InvalidInputError" },
-        { row: 3, errorClass: "InvalidInputError" },
+        { row: 2, line: 3, errorClass: "InvalidInputError" },
+        { row: 3, line: 4, errorClass: "InvalidInputError" },
       ],
     });
     const afterFirst = await readCsv(report);
@@ -66,7 +65,7 @@ describe("licenses bulk, then its report fed back", () => {
       "correlationId",
     ]);
     expect(afterFirst.map((row) => row.status)).toEqual(["ok", "failed", "failed", "ok"]);
-    expect(afterFirst[1]).toMatchObject({ message: "licenses.update was not sent: customerId must be a GUID", requestId: "" });
+    expect(afterFirst[1]).toMatchObject({ message: 'the row was not sent: customerId must be a GUID, not "not-a-guid"', requestId: "" });
     expect(afterFirst[2]!.message).toContain('action must be assign or remove, not "grant"');
     expect(afterFirst[0]!.requestId).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -74,8 +73,8 @@ describe("licenses bulk, then its report fed back", () => {
     await writeFile(report, (await readFile(report, "utf8")).replace("not-a-guid", customerId).replace(",grant,", ",assign,"));
     const second = await binary.run(["licenses", "bulk", report, "--only-failed", "--report", report, ...mock, ...quotaExceeded]);
     expect(second.code).toBe(1);
-    expect(second.stdout).toContain("4 rows; 2 processed: 0 ok, 2 failed; 2 skipped");
-    expect(second.stdout).toContain("row 2: LicenseQuotaExceededError (code 60012)");
+    expect(second.stdout).toContain("4 rows: 0 ok, 2 failed, 2 skipped");
+    expect(second.stdout).toContain("data row 2 (line 3): LicenseQuotaExceededError (code 60012)");
     const afterSecond = await readCsv(report);
     // The rows that were ok were not sent again: had they been, the mock would have failed them too.
     expect(afterSecond.map((row) => [row.status, row.errorClass])).toEqual([
@@ -89,7 +88,7 @@ describe("licenses bulk, then its report fed back", () => {
     // The report as plain input (no --only-failed) also skips what is ok.
     const third = await binary.run(["licenses", "bulk", report, "--report", report, ...mock]);
     expect(third.code).toBe(0);
-    expect(third.stdout).toContain("4 rows; 2 processed: 2 ok, 0 failed; 2 skipped");
+    expect(third.stdout).toContain("4 rows: 2 ok, 0 failed, 2 skipped");
     expect((await readCsv(report)).map((row) => row.status)).toEqual(["ok", "ok", "ok", "ok"]);
     expect((await readCsv(report))[0]).toMatchObject({ note: "kept as is", excludedPlans: planId });
   });
@@ -118,7 +117,7 @@ describe("subscription bulk-auto-renew", () => {
       ...mock,
     ]);
     expect(first.code).toBe(1);
-    expect(first.stdout).toContain("3 rows; 3 processed: 1 ok, 2 failed");
+    expect(first.stdout).toContain("3 rows: 1 ok, 2 failed");
     const written = JSON.parse(await readFile(report, "utf8")) as Array<Record<string, string>>;
     expect(written.map((row) => [row.enabled, row.status, row.errorClass])).toEqual([
       ["false", "ok", ""],
@@ -144,7 +143,7 @@ describe("subscription bulk-auto-renew", () => {
     ]);
     expect(second.code).toBe(1);
     expect(JSON.parse(second.stdout)).toMatchObject({
-      processed: 2,
+      ok: 0,
       skipped: 1,
       failed: 2,
       failures: [
@@ -176,7 +175,7 @@ describe("subscription bulk-auto-renew", () => {
     expect(stderr).toMatch(/^error: InvalidInputError: licenses bulk was not sent: .*missing\.csv: ENOENT/);
   });
 
-  test("Ctrl-C stops the run, marks the rows not sent as AbortedError, still writes the report, and exits 130", async () => {
+  test("Ctrl-C stops the run, marks the rows not sent as not-sent, still writes the report, and exits 130", async () => {
     const rows = join(folder, "interrupted.csv");
     const report = join(folder, "interrupted-report.csv");
     await writeFile(
@@ -190,8 +189,11 @@ describe("subscription bulk-auto-renew", () => {
     process.emit("SIGINT");
     const { code, stdout } = await running;
     expect(code).toBe(130);
-    expect(stdout).toContain("Interrupted");
-    expect((await readCsv(report)).map((row) => row.errorClass)).toEqual(["AbortedError", "AbortedError"]);
+    expect(stdout).toContain("2 rows: 0 ok, 0 failed, 0 interrupted in flight, 2 not sent");
+    expect(stdout).toContain(
+      "Interrupted: 0 rows in flight may have been applied (status interrupted, MS-RequestId kept); 2 rows not sent",
+    );
+    expect((await readCsv(report)).map((row) => row.status)).toEqual(["not-sent", "not-sent"]);
     expect(process.listenerCount("SIGINT")).toBe(listeners);
   });
 });

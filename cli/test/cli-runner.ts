@@ -26,7 +26,7 @@ export interface CliRunner {
 }
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const built = join(root, "cli", "dist", "src", "main.js");
+export const built = join(root, "cli", "dist", "src", "main.js");
 
 // A build older than the sources (the CLI's or the library's) would test yesterday's CLI: then the sources run instead.
 function isFreshBuild(): boolean {
@@ -46,7 +46,7 @@ const command = chosen
   : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, join(root, "cli", "src", "main.ts")];
 
 // Credentials of the machine running the tests never reach the CLI: every test uses --mock.
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
+export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const kept = Object.entries(process.env).filter(([name]) => !/^(PARTNER_CENTER_|AZURE_)/.test(name));
   return { ...Object.fromEntries(kept.filter((entry): entry is [string, string] => entry[1] !== undefined)), ...extra };
 }

@@ -8,7 +8,18 @@ export interface BulkJob<Item> {
   optional: readonly string[];
   /** The item a row stands for, or the problems that keep it from being sent. */
   toItem(row: Readonly<Record<string, string>>): Item | { problems: string[] };
-  run(pc: PartnerCenterClient, items: Iterable<Item>, options: BulkOptions): AsyncIterable<BulkResult<Item, unknown>>;
+  run(pc: PartnerCenterClient, items: AsyncIterable<Item>, options: BulkOptions): AsyncIterable<BulkResult<Item, unknown>>;
+  /** What sending the item would do, in words (for `--dry-run`). */
+  describe(item: Item): string;
+}
+
+// The ids the service takes as GUIDs; checked here too so that --dry-run finds what a run would refuse.
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+function guidProblems(row: Readonly<Record<string, string>>, columns: readonly string[]): string[] {
+  return columns.flatMap((column) => {
+    const value = row[column] ?? "";
+    return GUID.test(value) ? [] : [value === "" ? `${column} is empty` : `${column} must be a GUID, not "${value}"`];
+  });
 }
 
 // Plans in one cell: separated by ";", "," or spaces (a comma needs the cell quoted in CSV).
@@ -23,6 +34,8 @@ export const licenseJob: BulkJob<BulkLicenseItem> = {
     const action = (row.action ?? "").trim().toLowerCase();
     const { customerId = "", userId = "", skuId = "" } = row;
     const excludedPlans = planList(row.excludedPlans);
+    const problems = [...guidProblems(row, ["customerId"]), ...(userId === "" ? ["userId is empty"] : []), ...guidProblems(row, ["skuId"])];
+    if (problems.length > 0) return { problems };
     if (action === "assign")
       return { customerId, userId, update: { licensesToAssign: [{ skuId, ...(excludedPlans.length > 0 && { excludedPlans }) }] } };
     if (action === "remove") {
@@ -32,6 +45,10 @@ export const licenseJob: BulkJob<BulkLicenseItem> = {
     return { problems: [`action must be assign or remove, not "${row.action ?? ""}"`] };
   },
   run: (pc, items, options) => pc.licenses.bulkUpdate(items, options),
+  describe: ({ customerId, userId, update }) =>
+    update.licensesToAssign
+      ? `assign ${update.licensesToAssign.map(({ skuId, excludedPlans }) => `${skuId}${excludedPlans ? ` without ${excludedPlans.join(", ")}` : ""}`).join(", ")} to ${userId} of customer ${customerId}`
+      : `remove ${(update.licensesToRemove ?? []).join(", ")} from ${userId} of customer ${customerId}`,
 };
 
 const SWITCH: Record<string, boolean> = { true: true, on: true, yes: true, "1": true, false: false, off: false, no: false, "0": false };
@@ -43,8 +60,12 @@ export const autoRenewJob: BulkJob<BulkAutoRenewItem> = {
   optional: [],
   toItem(row) {
     const enabled = SWITCH[(row.enabled ?? "").trim().toLowerCase()];
-    if (enabled === undefined) return { problems: [`enabled must be true or false (or on/off, yes/no, 1/0), not "${row.enabled ?? ""}"`] };
+    const problems = guidProblems(row, ["customerId", "subscriptionId"]);
+    if (enabled === undefined) problems.push(`enabled must be true or false (or on/off, yes/no, 1/0), not "${row.enabled ?? ""}"`);
+    if (problems.length > 0 || enabled === undefined) return { problems };
     return { customerId: row.customerId ?? "", subscriptionId: row.subscriptionId ?? "", enabled };
   },
   run: (pc, items, options) => pc.subscriptions.bulkSetAutoRenew(items, options),
+  describe: ({ customerId, subscriptionId, enabled }) =>
+    `turn auto-renew ${enabled ? "on" : "off"} for subscription ${subscriptionId} of customer ${customerId}`,
 };

@@ -54,6 +54,7 @@ export function registerLicenseCommands(program: Command, cli: Cli): void {
   registerBulkCommand(licenses, cli, {
     name: "bulk",
     job: licenseJob,
+    plan: true,
     description:
       "assign and remove licenses for many users from a CSV or JSON file: customerId,userId,action(assign|remove),skuId[,excludedPlans]",
     example:
