@@ -9,9 +9,7 @@ import type { CliIo } from "./io.js";
  */
 export async function confirm(io: CliIo, what: string, command: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
-  const stdin = io.stdin;
-  if (!stdin?.isTTY)
-    throw new InvalidInputError(command, [`${what} cannot be undone: add --yes to confirm it (there is no terminal to ask in)`]);
+  const stdin = canAsk(io, command, yes);
   const prompt = createInterface({ input: stdin, output: io.stderr });
   try {
     const answer = await prompt.question(`${what}. This cannot be undone. Go ahead? [y/N] `);
@@ -19,4 +17,10 @@ export async function confirm(io: CliIo, what: string, command: string, yes: boo
   } finally {
     prompt.close();
   }
+}
+
+/** Refuses at once, before anything is read or sent, a command that will need a confirmation nobody can give. */
+export function canAsk(io: CliIo, command: string, yes: boolean | undefined): NonNullable<CliIo["stdin"]> {
+  if (!yes && io.stdin?.isTTY) return io.stdin;
+  throw new InvalidInputError(command, ["it cannot be undone: add --yes to confirm it (there is no terminal to ask in)"]);
 }

@@ -1,9 +1,9 @@
 import type { Command } from "commander";
 import type { Upgrade, UpgradeResult } from "partner-center-client";
 import { InvalidInputError } from "partner-center-client/errors";
-import { confirm } from "../confirm.js";
+import { canAsk, confirm } from "../confirm.js";
 import { begin, type Cli } from "../context.js";
-import { formatTable } from "../output.js";
+import { formatTable, plural } from "../output.js";
 import { customerArgument, dryRunOption, requestIdOption, subscriptionArgument, wholeNumber } from "./arguments.js";
 
 /** `upgrades list|perform` for legacy license-based subscriptions. */
@@ -33,6 +33,7 @@ export function registerUpgradeCommands(program: Command, cli: Cli): void {
     .addOption(requestIdOption())
     .addHelpText("after", "\nAn upgrade cannot be undone: in a terminal the command asks first; elsewhere (scripts, CI) it needs --yes.")
     .action(async (customerId: string, subscriptionId: string, targetOfferId: string, options: PerformFlags, command: Command) => {
+      if (!options.dryRun && !options.yes) canAsk(cli.io, "upgrades perform", options.yes);
       const { pc, print, signal, writeId } = await begin(cli, command);
       // The service wants the upgrade object from the list, not just an offer id: look it up first.
       const list = await pc.upgrades.list(customerId, subscriptionId, { signal });
@@ -48,7 +49,7 @@ export function registerUpgradeCommands(program: Command, cli: Cli): void {
         ]);
       }
       const quantity = options.quantity ?? upgrade.quantity;
-      const what = `Upgrade subscription ${subscriptionId} to ${upgrade.targetOffer?.name ?? targetOfferId}${quantity === undefined || quantity === null ? "" : ` (${quantity} licenses)`}`;
+      const what = `Upgrade subscription ${subscriptionId} to ${upgrade.targetOffer?.name ?? targetOfferId}${quantity === undefined || quantity === null ? "" : ` (${plural(quantity, "license")})`}`;
       if (options.dryRun) {
         const eligible = upgrade.isEligible ? "eligible" : "not eligible now";
         print(
