@@ -29,7 +29,7 @@ export function registerUpgradeCommands(program: Command, cli: Cli): void {
     .argument("<targetOfferId>", "the offer to move to (TARGET OFFER in `upgrades list`)")
     .option("--quantity <n>", "licenses to move (default: the upgrade's own quantity)", wholeNumber(1))
     .addOption(dryRunOption("read the upgrades and say what would be done; change nothing"))
-    .option("--yes", "do not ask for confirmation (required when stdin is not a terminal)")
+    .option("-y, --yes", "do not ask for confirmation (required when stdin is not a terminal)")
     .addOption(requestIdOption())
     .addHelpText("after", "\nAn upgrade cannot be undone: in a terminal the command asks first; elsewhere (scripts, CI) it needs --yes.")
     .action(async (customerId: string, subscriptionId: string, targetOfferId: string, options: PerformFlags, command: Command) => {
