@@ -63,6 +63,9 @@ describe("usage errors", () => {
     { args: ["skus", "list", ids.customerId, "--mock", "--base-url", "https://example.com"], says: "cannot be used with option '--mock'" },
     { args: ["customers", "list", "--name-starts-with", "a", "--domain-starts-with", "b"], says: "cannot be used with option" },
     { args: ["subscriptions", "list"], says: "give a <customerId> or --all-customers" },
+    { args: ["subscriptions", "list", ids.customerId, "--mpn-id", "abc"], says: "argument 'abc' is invalid. must be a partner (MPN) id" },
+    { args: ["customers", "list", "--name-starts-with", ""], says: "argument '' is invalid. must not be empty" },
+    { args: ["users", "show", ids.customerId, " adele@contoso.com"], says: "must not start or end with white space" },
     { args: ["subscriptions", "list", ids.customerId, "--all-customers"], says: "give a <customerId> or --all-customers" },
   ])("$args exits 2 with commander's message", async ({ args, says }) => {
     const { code, stderr } = await inProcess.run(args);

@@ -29,6 +29,19 @@ export function guidValue(value: string): string {
   return value;
 }
 
+/** Checks the text of a list filter: sent exactly as written, so it must hold something and no control character. */
+export function filterValue(value: string): string {
+  if (value === "") throw new InvalidArgumentError("must not be empty");
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw new InvalidArgumentError("must not contain control characters");
+  return value;
+}
+
+/** Checks a partner (MPN) id: digits only. */
+export function partnerIdValue(value: string): string {
+  if (!/^[0-9]+$/.test(value)) throw new InvalidArgumentError("must be a partner (MPN) id: digits only");
+  return value;
+}
+
 /** Checks a user argument: an object id or a user principal name, sent exactly as written. */
 export function userValue(value: string): string {
   if (value.trim() === "") throw new InvalidArgumentError("must not be empty");

@@ -3,7 +3,7 @@ import type { Customer } from "partner-center-client";
 import { begin, type Cli } from "../context.js";
 import { csvOption, type ListColumn, listFormat, pageSizeOption, printPages } from "../listing.js";
 import { formatFields } from "../output.js";
-import { customerArgument, wholeNumber } from "./arguments.js";
+import { customerArgument, filterValue, wholeNumber } from "./arguments.js";
 
 /** The columns of `customers list`; `customerId` is what every other command takes. */
 export const CUSTOMER_COLUMNS: ReadonlyArray<ListColumn<Customer>> = [
@@ -28,9 +28,11 @@ export function registerCustomerCommands(program: Command, cli: Cli): void {
     .command("list")
     .description("list the partner's customers, printed as the pages arrive")
     .addOption(
-      new Option("--name-starts-with <text>", "only customers whose company name starts with this text").conflicts("domainStartsWith"),
+      new Option("--name-starts-with <text>", "only customers whose company name starts with this text")
+        .conflicts("domainStartsWith")
+        .argParser(filterValue),
     )
-    .option("--domain-starts-with <text>", "only customers whose domain starts with this text")
+    .addOption(new Option("--domain-starts-with <text>", "only customers whose domain starts with this text").argParser(filterValue))
     .addOption(pageSizeOption("500").argParser(wholeNumber(1)))
     .addOption(csvOption())
     .addHelpText(

@@ -5,7 +5,7 @@ import { EXIT_BULK_FAILURES } from "../exit-codes.js";
 import { describeFailure } from "../failure.js";
 import { csvOption, type ListColumn, listFormat, printPages } from "../listing.js";
 import { plural } from "../output.js";
-import { guidValue, wholeNumber } from "./arguments.js";
+import { filterValue, guidValue, partnerIdValue, wholeNumber } from "./arguments.js";
 
 /** A subscription with the customer it belongs to (a walk across customers mixes them). */
 export interface CustomerSubscription {
@@ -48,8 +48,10 @@ export function registerSubscriptionList(parent: Command, cli: Cli): void {
     .description("list a customer's subscriptions, or every customer's (--all-customers), printed as they arrive")
     .argument("[customerId]", "the customer's tenant id (a GUID); leave out with --all-customers", guidValue)
     .option("--all-customers", "every customer of the partner, several at once at the service's pace")
-    .addOption(new Option("--order-id <id>", "only the subscriptions of this order").conflicts(["mpnId", "allCustomers"]))
-    .addOption(new Option("--mpn-id <id>", "only those this indirect reseller (partner id) sold").conflicts("allCustomers"))
+    .addOption(
+      new Option("--order-id <id>", "only the subscriptions of this order").conflicts(["mpnId", "allCustomers"]).argParser(filterValue),
+    )
+    .addOption(new Option("--mpn-id <id>", "only those this indirect reseller (partner id) sold").argParser(partnerIdValue))
     .addOption(new Option("--concurrency <n>", "with --all-customers: customers read at once (default 16)").argParser(wholeNumber(1)))
     .addOption(csvOption())
     .addHelpText(
