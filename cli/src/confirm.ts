@@ -1,5 +1,5 @@
 import { createInterface } from "node:readline/promises";
-import { InvalidInputError } from "partner-center-client/errors";
+import { AbortedError, InvalidInputError } from "partner-center-client/errors";
 import type { CliIo } from "./io.js";
 
 /**
@@ -10,10 +10,19 @@ import type { CliIo } from "./io.js";
 export async function confirm(io: CliIo, what: string, command: string, yes: boolean | undefined): Promise<void> {
   if (yes) return;
   const stdin = canAsk(io, command, yes);
-  const prompt = createInterface({ input: stdin, output: io.stderr });
+  // A terminal prompt (stdin is one): keys are read one by one, so that Ctrl-C reaches it.
+  const prompt = createInterface({ input: stdin, output: io.stderr, terminal: true });
+  // In raw mode Ctrl-C reaches the prompt, not the process: it ends the question (exit 130, nothing sent).
+  const interrupted = new AbortController();
+  prompt.on("SIGINT", () => interrupted.abort());
   try {
-    const answer = await prompt.question(`${what}. This cannot be undone. Go ahead? [y/N] `);
-    if (!/^y(es)?$/i.test(answer.trim())) throw new InvalidInputError(command, ["not confirmed"]);
+    const answer = await prompt
+      .question(`${what}. This cannot be undone. Go ahead? [y/N] `, { signal: interrupted.signal })
+      .catch((error: unknown) => {
+        if (interrupted.signal.aborted) throw new AbortedError(`${command} was interrupted at its confirmation; nothing was sent`);
+        throw error;
+      });
+    if (!/^y(es)?$/i.test(answer.trim())) throw new InvalidInputError(command, ["not confirmed; nothing was sent"]);
   } finally {
     prompt.close();
   }
