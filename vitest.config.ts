@@ -12,6 +12,9 @@ export default defineConfig({
   test: {
     include: ["test/**/*.test.ts", "cli/test/**/*.test.ts"],
     globalSetup: ["test/global-setup.ts"],
+    // The CLI run in-process builds DefaultAzureCredential from this process's environment: keep its chain on
+    // this machine (developer tools only, no managed identity probe of IMDS).
+    env: { AZURE_TOKEN_CREDENTIALS: "dev" },
     // A skipped test would hide a hole in the contract; none may be left behind.
     allowOnly: false,
     passWithNoTests: false,

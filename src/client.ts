@@ -23,7 +23,7 @@ import { createSubscriptionListOperations, type SubscriptionListOperations } fro
 import { createSubscriptionOperations, type SubscriptionOperations } from "./operations/subscriptions.js";
 import { createUpgradeOperations, type UpgradeOperations } from "./operations/upgrades.js";
 import { createUserOperations, type UserOperations } from "./operations/users.js";
-import { createRetryingFetch, type RetryOptions } from "./retry.js";
+import { createRetryingFetch, type RetryEvent, type RetryOptions } from "./retry.js";
 import type { ValidationMode } from "./schemas.js";
 import { guid, headerText, validate } from "./validation.js";
 
@@ -54,6 +54,12 @@ export interface PartnerCenterClientOptions {
   retry?: RetryOptions | false;
   /** Time allowed for each attempt, in ms; default 60,000. */
   timeoutMs?: number;
+  /**
+   * Told before each wait for a retry (a 429's Retry-After, a backoff after a 5xx or a network error), e.g. to
+   * show "throttled, retrying in 30 s (1 of 3)". Not told of the 429s a bulk run schedules itself (its onProgress
+   * counts them). What it throws is ignored.
+   */
+  onRetry?: (event: RetryEvent) => void;
   /** The fetch beneath everything (proxies, tests), given a Request per attempt; default the global fetch. */
   fetch?: (request: Request) => Promise<Response>;
   /** How answers are checked: "lenient" (default) keeps unknown fields and enum values, "strict" rejects unknown enum values, "off" skips checks. */
@@ -110,6 +116,7 @@ const optionsSchema = z.object({
     .custom<(request: Request) => Promise<Response>>((value) => typeof value === "function", { error: "must be a function" })
     .optional(),
   validation: z.enum(["strict", "lenient", "off"], { error: "must be strict, lenient or off" }).optional(),
+  onRetry: z.custom<(event: RetryEvent) => void>((value) => typeof value === "function", { error: "must be a function" }).optional(),
 });
 
 /**
@@ -131,6 +138,7 @@ export function createPartnerCenterClient(options: PartnerCenterClientOptions): 
       retry: options.retry ?? {},
       ...(options.timeoutMs !== undefined && { timeoutMs: options.timeoutMs }),
       handBack,
+      onRetry: options.onRetry,
       token: (request) => (!request.forceRefresh && tokens.usableToken()) || tokens.getToken(request),
     });
   // Middleware added to pc.raw is added to the typed methods' clients too, so that it sees every call. The list

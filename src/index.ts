@@ -77,7 +77,7 @@ export {
   type PageSettings,
 } from "./paged-list.js";
 export { getResponseMeta, type ResponseMeta } from "./response.js";
-export { DEFAULT_RETRY, type RetryOptions } from "./retry.js";
+export { DEFAULT_RETRY, type RetryEvent, type RetryOptions } from "./retry.js";
 export type {
   Address,
   Customer,

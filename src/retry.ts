@@ -25,6 +25,22 @@ export const DEFAULT_RETRY: Required<RetryOptions> = Object.freeze({
 /** Per-attempt timeout when none is given: Partner Center writes can take tens of seconds. */
 export const DEFAULT_TIMEOUT_MS = 60_000;
 
+/** What {@link RetryingFetchOptions.onRetry} is told before the wait that precedes a retry. */
+export interface RetryEvent {
+  /** The retry about to be made: 1 for the first. */
+  retry: number;
+  /** Retries the policy allows in all. */
+  maxRetries: number;
+  /** How long the call waits first (the service's Retry-After when it sent one, else the backoff). */
+  delayMs: number;
+  /** The status that is retried; absent when the attempt failed in transit (network error, timeout). */
+  status?: number;
+  /** "METHOD /path" of the call. */
+  what: string;
+  /** The MS-RequestId every attempt of the call sends. */
+  requestId?: string;
+}
+
 /** Settings for {@link createRetryingFetch}; the function-valued ones exist so tests can inject them. */
 export interface RetryingFetchOptions {
   /**
@@ -44,6 +60,8 @@ export interface RetryingFetchOptions {
   now?: () => number;
   /** Retryable statuses handed straight back instead (the bulk runner takes 429s itself, per customer). */
   handBack?: readonly number[];
+  /** Told before each wait for a retry (to say "throttled, retrying in 30 s"); what it throws is ignored. */
+  onRetry?: ((event: RetryEvent) => void) | undefined;
 }
 
 // Transient by definition (RFC 9110) or by Partner Center's docs (500 800003/900192 "try later").
@@ -101,8 +119,8 @@ export function backoffDelayMs(attempt: number, options: Required<RetryOptions>,
 }
 
 // The options with every default filled in; `retry: false` becomes maxRetries 0 without a token refresh.
-type Settings = Required<Omit<RetryingFetchOptions, "retry" | "fetch" | "token">> &
-  Pick<RetryingFetchOptions, "fetch" | "token"> & { retry: Required<RetryOptions>; bearer: (token: string) => string };
+type Settings = Required<Omit<RetryingFetchOptions, "retry" | "fetch" | "token" | "onRetry">> &
+  Pick<RetryingFetchOptions, "fetch" | "token" | "onRetry"> & { retry: Required<RetryOptions>; bearer: (token: string) => string };
 
 /**
  * What a typed method's call hands the retrying fetch besides its request (see {@link CallRequest}), and where the
@@ -205,6 +223,7 @@ export function createRetryingFetch(options: RetryingFetchOptions): (request: Re
     random: options.random ?? Math.random,
     now: options.now ?? Date.now,
     handBack: options.handBack ?? [],
+    onRetry: options.onRetry,
     bearer: bearerHeader(),
   };
   return (input) => {
@@ -245,6 +264,7 @@ async function run(call: Call, settings: Settings): Promise<Response> {
       call.refreshed = forceRefresh = true;
       continue;
     }
+    notifyRetry(call, settings, decided.delayMs, result);
     await pause(call, settings, decided.delayMs);
     call.retries += 1;
   }
@@ -387,6 +407,18 @@ function raced<T>(pending: Promise<T>, signal: AbortSignal | undefined, dispose?
     signal.addEventListener("abort", onAbort, { once: true });
     pending.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
+}
+
+// A listener's fault must not change the call's course.
+function notifyRetry(call: Call, settings: Settings, delayMs: number, result: Outcome): void {
+  if (!settings.onRetry) return;
+  const status = result instanceof Response ? { status: result.status } : {};
+  const requestId = call.ids.requestId === undefined ? {} : { requestId: call.ids.requestId };
+  try {
+    settings.onRetry({ retry: call.retries + 1, maxRetries: settings.retry.maxRetries, delayMs, ...status, what: call.what, ...requestId });
+  } catch {
+    // ignored: see RetryingFetchOptions.onRetry
+  }
 }
 
 /** Waits before the next attempt; the caller's abort ends the wait with AbortedError. */

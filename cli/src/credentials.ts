@@ -12,6 +12,11 @@ const REFRESH_TOKEN_VARIABLES = [
   "PARTNER_CENTER_TENANT_ID",
 ] as const;
 
+/** Whether the environment names any App+User setting (else the CLI uses DefaultAzureCredential). */
+export function usesAppUser(env: Readonly<Record<string, string | undefined>>): boolean {
+  return REFRESH_TOKEN_VARIABLES.some((name) => env[name]);
+}
+
 /**
  * The credential the environment describes: RefreshTokenCredential when the PARTNER_CENTER_* settings are there
  * (a token saved in PARTNER_CENTER_REFRESH_TOKEN_FILE by an earlier run wins over the variable, being newer),

@@ -6,6 +6,8 @@ export const EXIT_BULK_FAILURES = 1;
 export const EXIT_USAGE = 2;
 /** Exit code of a service answer with an unexpected status (ServiceError and kin without a code of their own). */
 export const EXIT_SERVICE = 9;
+/** Exit code of a write the service answered, but with a state other than the one asked for (auto-renew still on). */
+export const EXIT_NOT_AS_ASKED = 17;
 /** Exit code of a failure that is not one of the library's errors: a bug to report. */
 export const EXIT_UNEXPECTED = 70;
 /** Exit code of a run stopped by Ctrl-C (AbortedError). */
@@ -38,6 +40,7 @@ export const EXIT_CODES: ReadonlyArray<{ code: number; classes: readonly string[
   { code: 14, classes: ["ConditionalAccessBlockedError"], meaning: "code 900309: blocked by Conditional Access" },
   { code: 15, classes: ["BadRequestError"], meaning: "HTTP 400: the service refused the input" },
   { code: 16, classes: ["UpgradeRejectedError"], meaning: "the upgrade was refused (upgradeErrors)" },
+  { code: EXIT_NOT_AS_ASKED, classes: [], meaning: "the service answered with another state than asked (a warning says which)" },
   { code: EXIT_UNEXPECTED, classes: [], meaning: "an unexpected failure: please report it" },
   { code: EXIT_INTERRUPTED, classes: ["AbortedError"], meaning: "interrupted (Ctrl-C), or a bulk run declined at its prompt" },
 ];

@@ -31,6 +31,9 @@ export async function startMock(settings: MockSettings): Promise<MockTarget> {
     close: () => server.close(),
     async fetch(request) {
       if (prefer && (prefer.method === undefined || prefer.method === request.method)) request.headers.set("Prefer", prefer.value);
+      // A list's next page (it carries the continuation token of the first) gets the example without a next link,
+      // as the service would answer the last page; otherwise the first page's example would come back for good.
+      else if (request.headers.has("MS-ContinuationToken")) request.headers.set("Prefer", "example=lastPage");
       const response = await fetch(request);
       const violations = response.headers.get("sl-violations");
       if (violations)

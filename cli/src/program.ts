@@ -1,9 +1,11 @@
 import { Command, Option } from "commander";
 import { wholeNumber } from "./commands/arguments.js";
+import { registerCustomerCommands } from "./commands/customers.js";
 import { registerLicenseCommands } from "./commands/licenses.js";
 import { registerSkuCommands } from "./commands/skus.js";
 import { registerSubscriptionCommands } from "./commands/subscription.js";
 import { registerUpgradeCommands } from "./commands/upgrades.js";
+import { registerUserCommands } from "./commands/users.js";
 import type { Cli } from "./context.js";
 import { exitCodeHelp } from "./exit-codes.js";
 import { CLI_VERSION } from "./version.js";
@@ -13,7 +15,8 @@ const CREDENTIALS_HELP = `Credentials (read from the environment, never printed)
     PARTNER_CENTER_CLIENT_SECRET, PARTNER_CENTER_TENANT_ID; set PARTNER_CENTER_REFRESH_TOKEN_FILE to keep each
     rotated refresh token in that file (it is read first on the next run); PARTNER_CENTER_AUTHORITY_HOST for
     national clouds (e.g. https://login.chinacloudapi.cn, with --base-url).
-  Otherwise @azure/identity's DefaultAzureCredential: AZURE_* variables, workload or managed identity, az login.`;
+  Otherwise @azure/identity's DefaultAzureCredential: AZURE_* variables, workload or managed identity, az login.
+  Without any: --mock runs every command against the embedded mock.`;
 
 /**
  * Builds the `partner-center` command tree for one run. Output and exits go through `cli.io` and thrown
@@ -28,6 +31,7 @@ export function createProgram(cli: Cli): Command {
     .configureOutput({ writeOut: (text) => cli.io.stdout.write(text), writeErr: (text) => cli.io.stderr.write(text) })
     .showHelpAfterError("(add --help for usage)")
     .option("--json", "print machine-readable JSON on stdout")
+    .option("--verbose", "say more when something fails (e.g. what each Azure Identity credential said)")
     .option("--mock", "run against the embedded Prism mock of the API spec: no account, no network")
     .addOption(
       new Option(
@@ -57,6 +61,8 @@ export function createProgram(cli: Cli): Command {
       `\n${CREDENTIALS_HELP}\n\n${exitCodeHelp()}\n\nEvery command takes --help, e.g. partner-center licenses assign --help`,
     );
 
+  registerCustomerCommands(program, cli);
+  registerUserCommands(program, cli);
   registerSkuCommands(program, cli);
   registerLicenseCommands(program, cli);
   registerSubscriptionCommands(program, cli);

@@ -2,6 +2,7 @@ import { CommanderError } from "commander";
 import type { Cli } from "./context.js";
 import { EXIT_USAGE } from "./exit-codes.js";
 import { describeFailure, wasSent } from "./failure.js";
+import { hintFor } from "./failure-hints.js";
 import { type CliIo, processIo } from "./io.js";
 import { createProgram } from "./program.js";
 import { createSession } from "./session.js";
@@ -23,10 +24,13 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo()): 
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : EXIT_USAGE;
     // Only a call that reached for the service has ids worth quoting: not bad arguments, not a missing token.
     const failure = describeFailure(error, wasSent(error) ? { correlationId: cli.session.correlationId } : {});
-    io.stderr.write(`error: ${failure.line}\n${failure.support ? `${failure.support}\n` : ""}`);
+    const hint = hintFor(error, cli, program.opts().verbose === true);
+    if (hint) io.stderr.write(`${hint.join("\n")}\n`);
+    else io.stderr.write(`error: ${failure.line}\n${failure.support ? `${failure.support}\n` : ""}`);
     if (program.opts().json) io.stdout.write(`${JSON.stringify(failure.json)}\n`);
     return failure.exitCode;
   } finally {
+    cli.interrupt?.remove();
     await cli.session.close();
   }
 }

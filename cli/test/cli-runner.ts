@@ -45,11 +45,23 @@ const command = chosen
   ? [chosen]
   : ["--import", pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href, join(root, "cli", "src", "main.ts")];
 
-// Credentials of the machine running the tests never reach the CLI: every test uses --mock.
+/**
+ * Credentials of the machine running the tests never reach the CLI, and a test without --mock never lets
+ * DefaultAzureCredential leave the machine: AZURE_TOKEN_CREDENTIALS=dev keeps its chain to the developer
+ * credentials (Azure CLI, PowerShell, azd, VS Code), which run local tools, and leaves out managed identity
+ * (the IMDS probe) and workload identity.
+ */
 export function cleanEnv(extra: Record<string, string>): Record<string, string> {
   const kept = Object.entries(process.env).filter(([name]) => !/^(PARTNER_CENTER_|AZURE_)/.test(name));
-  return { ...Object.fromEntries(kept.filter((entry): entry is [string, string] => entry[1] !== undefined)), ...extra };
+  return {
+    ...Object.fromEntries(kept.filter((entry): entry is [string, string] => entry[1] !== undefined)),
+    AZURE_TOKEN_CREDENTIALS: "dev",
+    ...extra,
+  };
 }
+
+/** The command line that starts the CLI in a child process (node and its arguments, before the CLI's own). */
+export const childCommand: readonly string[] = command;
 
 /** The executable in a child process, as a user runs it. */
 export const binary: CliRunner = {

@@ -53,7 +53,7 @@ const commands = [
   },
   {
     name: "upgrades perform",
-    args: ["upgrades", "perform", customerId, subscriptionId, upgradeOfferId.toLowerCase(), "--quantity", "3"],
+    args: ["upgrades", "perform", customerId, subscriptionId, upgradeOfferId.toLowerCase(), "--quantity", "3", "--yes"],
     json: { sourceSubscriptionId: subscriptionId },
     text: "Upgraded",
   },

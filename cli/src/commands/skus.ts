@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import type { SubscribedSku } from "partner-center-client";
 import { begin, type Cli } from "../context.js";
 import { formatTable } from "../output.js";
-import { describe } from "./arguments.js";
+import { customerArgument } from "./arguments.js";
 
 /** `skus list`: the SKUs a customer has bought. */
 export function registerSkuCommands(program: Command, cli: Cli): void {
@@ -10,17 +10,17 @@ export function registerSkuCommands(program: Command, cli: Cli): void {
   skus
     .command("list")
     .description("list the customer's SKUs with free and used units (needs an App+User token)")
-    .argument("<customerId>", describe.customerId)
+    .addArgument(customerArgument())
     .option("--group <licenseGroupId...>", "only these license groups: group1 (Entra ID products), group2 (Minecraft)")
     .addHelpText("after", "\nExample:\n  partner-center skus list 0c39d6d5-c70d-4c55-bc02-f620844f3fd1 --group group1")
     .action(async (customerId: string, options: { group?: string[] }, command: Command) => {
-      const { pc, print } = await begin(cli, command);
-      const list = await pc.licenses.listSubscribedSkus(customerId, options.group ? { licenseGroupIds: options.group } : {});
-      print(list, () => skuTable(list));
+      const { pc, print, width, signal } = await begin(cli, command);
+      const list = await pc.licenses.listSubscribedSkus(customerId, { signal, ...(options.group && { licenseGroupIds: options.group }) });
+      print(list, () => skuTable(list, width));
     });
 }
 
-function skuTable(skus: readonly SubscribedSku[]): string {
+function skuTable(skus: readonly SubscribedSku[], width: number): string {
   if (skus.length === 0) return "No SKUs.";
   const rows = skus.map((sku) => [
     sku.productSku?.id,
@@ -31,5 +31,5 @@ function skuTable(skus: readonly SubscribedSku[]): string {
     sku.consumedUnits,
     sku.totalUnits,
   ]);
-  return formatTable(["SKU ID", "NAME", "PART NUMBER", "GROUP", "FREE", "USED", "TOTAL"], rows);
+  return formatTable(["SKU ID", "NAME", "PART NUMBER", "GROUP", "FREE", "USED", "TOTAL"], rows, width);
 }
