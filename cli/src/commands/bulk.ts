@@ -26,7 +26,7 @@ export function registerBulkCommand<Item>(parent: Command, cli: Cli, spec: BulkC
     .description(spec.description)
     .argument(
       "<file>",
-      "rows to apply: a .csv file with a header line (',' or ';' between fields), a .json array, or - for CSV on standard input; an earlier --report works too",
+      "rows to apply: a .csv file with a header line (',' or ';' between fields; white space around a cell is trimmed), a .json array, or - for CSV on standard input; an earlier --report works too",
     )
     .option(
       "--report <file>",
