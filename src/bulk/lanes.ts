@@ -230,7 +230,8 @@ export function createCustomerLanes<Pending>(
         total += accepted;
         if (accepted > 0) busy += 1;
       }
-      const own = lanePace > (OWN_LIMIT_SHARE * total) / Math.max(1, busy);
+      // With one customer getting through there is no telling the limits apart: the partner-wide rate paces it.
+      const own = busy > 1 && lanePace > (OWN_LIMIT_SHARE * total) / busy;
       // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
       if (own) {
         rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });

@@ -68,6 +68,16 @@ describe("customer lanes", () => {
     expect(lanes.customerPerSecond).toBe(cut);
   });
 
+  test("with one customer getting through, a throttle is the partner-wide rate's: its pace after a pause is no own limit", () => {
+    const { lanes, byCustomer } = lanesWithPaces([20]);
+    // Paused for a second, then its calls come back in a bunch (answers a latency after the pause): a pace over
+    // the short window since the pause far above its average over the second.
+    expect(lanes.throttle(byCustomer[0]!, 2_000, 1_990, 1_000).own).toBe(false);
+    for (let at = 3_000; at < 3_250; at += 10) lanes.succeeded(byCustomer[0]!, at);
+    expect(lanes.throttle(byCustomer[0]!, 3_250, 3_240, 1_000).own).toBe(false);
+    expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
+  });
+
   test("a customer's pace leaves out its pause", () => {
     const { lanes, byCustomer } = lanesWithPaces([5, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
     // c0 paused for a second (a partner-wide throttle), then sent at 20 a second for 300 ms.
