@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { CallRequest, type TypedCall } from "../../src/attempt.js";
 import { AbortedError, AuthenticationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import {
   backoffDelayMs,
-  CallRequest,
   createRetryingFetch,
   DEFAULT_RETRY,
   parseRetryAfterMs,
   type RetryingFetchOptions,
   retryDecision,
-  type TypedCall,
 } from "../../src/retry.js";
 
 const url = "https://api.partnercenter.microsoft.com/v1/customers/c-1/users/u-1/licenseupdates";
