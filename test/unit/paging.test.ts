@@ -75,6 +75,20 @@ describe("paging", () => {
     expect(requests[1]!.headers.get("Authorization")).toBe("Bearer secret-token");
   });
 
+  // Header names are case-insensitive (RFC 9110), so a link's continuation token is taken whatever case its key has;
+  // it goes out under the name the docs write.
+  test.each(["ms-continuationtoken", "MS-CONTINUATIONTOKEN", "Ms-ContinuationToken"])(
+    "takes the continuation token under the key %s",
+    async (key) => {
+      const { pc, requests } = pagedClient([
+        page([sku("a")], { uri: "/customers/x/subscribedskus?seek=2", headers: [{ key, value: "token-2" }] }),
+        page([]),
+      ]);
+      await pc.licenses.listSubscribedSkus(customerId);
+      expect(requests[1]!.headers.get("MS-ContinuationToken")).toBe("token-2");
+    },
+  );
+
   test(`stops a list that goes on past ${MAX_PAGES} pages`, async () => {
     const { pc, requests } = pagedClient([page([sku("a")], { uri: "/customers/x/subscribedskus?again" })]);
     await expect(pc.upgrades.list(customerId, ids.subscriptionId)).rejects.toThrow(`past ${MAX_PAGES} pages`);
