@@ -17,6 +17,8 @@ describe("ifMatchValue", () => {
     ['W/"abc', '"W/"abc"'],
     ["W/abc", '"W/abc"'],
     ['w/"abc"', '"w/"abc""'],
+    ['"a"b', '""a"b"'],
+    ['x"abc"', '"x"abc""'],
   ])("quotes %j once as %j", (etag, expected) => {
     expect(ifMatchValue(etag)).toBe(expected);
   });
@@ -26,6 +28,8 @@ describe("etagOf", () => {
   test("returns the etag from attributes, and nothing for an empty or missing one", () => {
     expect(etagOf({ attributes: { etag: "e1" } })).toBe("e1");
     expect(etagOf({ attributes: { etag: "" } })).toBeUndefined();
+    expect(etagOf({ attributes: { etag: " \t" } })).toBeUndefined();
+    expect(etagOf({ attributes: { etag: 42 } })).toBeUndefined();
     expect(etagOf({ attributes: null })).toBeUndefined();
     expect(etagOf({})).toBeUndefined();
   });
