@@ -11,11 +11,12 @@ const page = (items: unknown[], next?: { uri: string; headers?: Array<{ key: str
   ...(next && { links: { next: { method: "GET", headers: [], ...next } } }),
 });
 
-function pagedClient(pages: Array<ReturnType<typeof page>>) {
+function pagedClient(pages: Array<ReturnType<typeof page> | Record<string, unknown>>, validation?: "off") {
   const requests: Request[] = [];
   const pc = createPartnerCenterClient({
     credential: staticCredential("secret-token"),
     retry: false,
+    ...(validation && { validation }),
     fetch: async (request) => {
       requests.push(request);
       return jsonResponse(200, pages[Math.min(requests.length - 1, pages.length - 1)], { "MS-RequestId": `r-${requests.length}` });
@@ -88,6 +89,40 @@ describe("paging", () => {
       expect(requests[1]!.headers.get("MS-ContinuationToken")).toBe("token-2");
     },
   );
+
+  test("follows a link written without a leading slash, or with a colon in its query, under the base URL", async () => {
+    const { pc, requests } = pagedClient([
+      page([sku("a")], { uri: `customers/${customerId}/subscribedskus?seek=2` }),
+      page([sku("b")], { uri: `/customers/${customerId}/subscribedskus?seek=a:b` }),
+      { ...page([sku("c")]), links: {} },
+    ]);
+    const skus = await pc.licenses.listSubscribedSkus(customerId);
+    expect(skus.map((item) => item.productSku?.id)).toEqual(["a", "b", "c"]);
+    expect(requests.slice(1).map((request) => new URL(request.url).pathname + new URL(request.url).search)).toEqual([
+      `/v1/customers/${customerId}/subscribedskus?seek=2`,
+      `/v1/customers/${customerId}/subscribedskus?seek=a:b`,
+    ]);
+  });
+
+  test.each(["tok\u00e9n", "a\nb", "\u0000"])("refuses a continuation token %j that cannot be sent back as a header", async (value) => {
+    const { pc, requests } = pagedClient([
+      page([sku("a")], { uri: "/customers/x/subscribedskus?seek=2", headers: [{ key: "MS-ContinuationToken", value }] }),
+    ]);
+    await expect(pc.licenses.listSubscribedSkus(customerId)).rejects.toThrow("not printable ASCII");
+    expect(requests).toHaveLength(1);
+  });
+
+  test("skips a link header without a key or a value", async () => {
+    const headers = [{ value: "orphan" }, { key: "MS-ContinuationToken" }] as Array<{ key: string; value: string }>;
+    const { pc, requests } = pagedClient([page([sku("a")], { uri: "/customers/x/subscribedskus?seek=2", headers }), page([])]);
+    await pc.licenses.listSubscribedSkus(customerId);
+    expect(requests[1]!.headers.get("MS-ContinuationToken")).toBeNull();
+  });
+
+  test("with validation off, a page without an items list is still refused", async () => {
+    const { pc } = pagedClient([{ totalCount: 0 }], "off");
+    await expect(pc.licenses.listSubscribedSkus(customerId)).rejects.toThrow("the answer has no items list");
+  });
 
   test(`stops a list that goes on past ${MAX_PAGES} pages`, async () => {
     const { pc, requests } = pagedClient([page([sku("a")], { uri: "/customers/x/subscribedskus?again" })]);
