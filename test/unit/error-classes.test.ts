@@ -15,8 +15,8 @@ import {
 } from "../../src/errors.js";
 
 // Every class this module exports, by its exported name.
-const classes = Object.entries(errors).filter(
-  (entry): entry is [string, new (...args: never[]) => Error] => typeof entry[1] === "function" && entry[1].prototype instanceof Error,
+const classes = Object.entries(errors as Record<string, unknown>).filter(
+  ([, value]) => typeof value === "function" && value.prototype instanceof Error,
 );
 
 /** An error of another copy of this package: a plain Error that carries the same name and fields. */

@@ -113,7 +113,7 @@ describe("paging", () => {
   });
 
   test("skips a link header without a key or a value", async () => {
-    const headers = [{ value: "orphan" }, { key: "MS-ContinuationToken" }] as Array<{ key: string; value: string }>;
+    const headers = [{ value: "orphan" }, { key: "MS-ContinuationToken" }] as unknown as Array<{ key: string; value: string }>;
     const { pc, requests } = pagedClient([page([sku("a")], { uri: "/customers/x/subscribedskus?seek=2", headers }), page([])]);
     await pc.licenses.listSubscribedSkus(customerId);
     expect(requests[1]!.headers.get("MS-ContinuationToken")).toBeNull();

@@ -15,7 +15,7 @@ describe("the steps after an attempt", () => {
   test("only the attempt right after a 401 asks for a fresh token", async () => {
     const answers = [401, 503, 200];
     const fetch = vi.fn(async () => new Response("{}", { status: answers.shift() ?? 200 }));
-    const token = vi.fn(async () => "token-value-long");
+    const token = vi.fn(async (_options: { forceRefresh: boolean }) => "token-value-long");
     const retrying = createRetryingFetch({ fetch, retry: DEFAULT_RETRY, token, sleep: async () => undefined, random: () => 0 });
     expect((await retrying(new Request(url))).status).toBe(200);
     expect(token.mock.calls.map(([options]) => options.forceRefresh)).toEqual([false, true, false]);
