@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ["test/**/*.test.ts", "cli/test/**/*.test.ts"],
+    // Type tests hold no runtime assertion: they run once, under tsc (typecheck below).
+    exclude: ["**/node_modules/**", "test/**/*-types.test.ts"],
     globalSetup: ["test/global-setup.ts"],
     // The CLI run in-process builds DefaultAzureCredential from this process's environment: keep its chain on
     // this machine (developer tools only, no managed identity probe of IMDS).
@@ -18,6 +20,9 @@ export default defineConfig({
     // A skipped test would hide a hole in the contract; none may be left behind.
     allowOnly: false,
     passWithNoTests: false,
+    // The type tests (expectTypeOf, @ts-expect-error) are checked by tsc as part of the run: a type error in one
+    // fails `npm test`, as a failed assertion does.
+    typecheck: { enabled: true, include: ["test/**/*-types.test.ts"], tsconfig: "./tsconfig.json" },
     coverage: {
       provider: "v8",
       include: ["src/**/*.ts", "cli/src/**/*.ts"],

@@ -8,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { runBulkBench } from "./bulk.js";
 import { runLatencyBench } from "./bulk-latency.js";
 import { machine, quick } from "./lib.js";
-import { runOverhead } from "./overhead.js";
+import { type OverheadRatios, runOverhead } from "./overhead.js";
 import { runPackageCost } from "./package-cost.js";
 
 const started = performance.now();
@@ -29,11 +29,15 @@ log(latency.markdown);
 const cost = await runPackageCost();
 log(cost.markdown);
 
-const worstRatio = Math.max(...overhead.ratios);
+// The per-call target is met only if every row is within it by each of the three ratios: the most favourable one
+// alone would hide a drift or a CPU cost the others show.
+const worst = (pick: (ratios: OverheadRatios) => number) => Math.max(...overhead.ratios.map(pick));
+const worstRatios = { paired: worst((r) => r.paired), ofMedians: worst((r) => r.ofMedians), cpu: worst((r) => r.cpu) };
+const perCallMet = Object.values(worstRatios).every((ratio) => ratio <= 1.1);
 const summary = [
   "## Targets",
   "",
-  `- Per-call time of our client ≤ 1.10× bare openapi-fetch (median): ${worstRatio <= 1.1 ? "met" : "**missed**"} (worst case ${worstRatio.toFixed(2)}×; see part 1).`,
+  `- Per-call cost of our client ≤ 1.10× bare openapi-fetch by each of the paired median, the ratio of medians and CPU per call: ${perCallMet ? "met" : "**missed**"} (worst rows: paired ${worstRatios.paired.toFixed(2)}×, of medians ${worstRatios.ofMedians.toFixed(2)}×, CPU ${worstRatios.cpu.toFixed(2)}×; see part 1).`,
   `- Bulk ≥ 90 % of the server's limit, 0 duplicate writes, 0 lost items, peak RSS of the large run ≤ 1.5× the small one: ${bulk.verdict}.`,
   `- Bulk at a remote service's latency (100 ms, 400 ms, 1 s), one customer and 50 customers: ${latency.verdict}.`,
   "",

@@ -1,8 +1,8 @@
+import { CallRequest, type TypedCall } from "./attempt.js";
 import type { RawPartnerCenterClient } from "./client.js";
 import { type CallOptions, callIds } from "./context.js";
 import { AbortedError, idsIn, isPartnerCenterError, NetworkError, UnexpectedResponseError } from "./errors.js";
 import { attachResponseMeta, errorFromResponse, type ResponseMeta } from "./response.js";
-import { CallRequest, type TypedCall } from "./retry.js";
 import { parseResponse, type ResponseSchema, type ValidationMode } from "./schemas.js";
 
 /** What the operation groups share: the typed client beneath and how strictly answers are checked. */

@@ -2,7 +2,7 @@ import { describe, expectTypeOf, test } from "vitest";
 import { type components, createPartnerCenterClient } from "../../src/index.js";
 import { staticCredential } from "../helpers.js";
 
-// Compile-time checks: the generated paths make a wrong call a type error (vitest typechecks via tsc in `npm run check`).
+// Compile-time checks: the generated paths make a wrong call a type error (`npm test` typechecks this file with tsc).
 describe("typed client", () => {
   const pc = createPartnerCenterClient({ credential: staticCredential(), fetch: async () => new Response("{}") }).raw;
 

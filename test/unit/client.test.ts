@@ -199,6 +199,10 @@ describe("answers", () => {
     ["a cut-off body", new Response('{"totalCount":1,"items":[{', { status: 200 }), "the body was not valid JSON"],
     ["an HTML page", new Response("<html>hello</html>", { status: 200 }), "the body was not valid JSON"],
     ["an empty body", new Response("", { status: 200 }), "the body was empty"],
+    ["a blank body", new Response(" \n ", { status: 200 }), "the body was empty"],
+    ["a JSON number", new Response("42", { status: 200 }), "the body is not a JSON object"],
+    ["JSON null", new Response("null", { status: 200 }), "the body is not a JSON object"],
+    ["a JSON string", new Response('"text"', { status: 200 }), "the body is not a JSON object"],
     ["items that are not a list", jsonResponse(200, { totalCount: 1, items: "x" }), "items"],
   ])("turns %s in a 2xx into UnexpectedResponseError", async (_, response, problem) => {
     const { pc } = clientWith(() => response);

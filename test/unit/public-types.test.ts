@@ -13,7 +13,7 @@ import type {
 } from "../../src/index.js";
 import { createPartnerCenterClient, type ServiceError, type UpgradeRejectedError } from "../../src/index.js";
 
-// The public surface, checked by the compiler (tsc runs over test/ in `npm run check`).
+// The public surface, checked by the compiler: `npm test` typechecks this file with tsc (and `npm run check` too).
 describe("public surface types", () => {
   test("createPartnerCenterClient takes the documented options and returns the client", () => {
     expectTypeOf(createPartnerCenterClient).parameter(0).toEqualTypeOf<PartnerCenterClientOptions>();

@@ -1,14 +1,13 @@
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
+import { CallRequest, type TypedCall } from "../../src/attempt.js";
 import { AbortedError, AuthenticationError, NetworkError, TimeoutError } from "../../src/errors.js";
 import {
   backoffDelayMs,
-  CallRequest,
   createRetryingFetch,
   DEFAULT_RETRY,
   parseRetryAfterMs,
   type RetryingFetchOptions,
   retryDecision,
-  type TypedCall,
 } from "../../src/retry.js";
 
 const url = "https://api.partnercenter.microsoft.com/v1/customers/c-1/users/u-1/licenseupdates";
@@ -373,6 +372,11 @@ describe("parseRetryAfterMs", () => {
     { value: "1.5", expected: 1_500 },
     { value: "Sat, 01 Mar 2025 10:00:30 GMT", expected: 30_000 },
     { value: "Sat, 01 Mar 2025 09:59:00 GMT", expected: 0 },
+    { value: "120", expected: 120_000 },
+    { value: "1.25", expected: 1_250 },
+    { value: "7s", expected: undefined },
+    { value: "1.", expected: undefined },
+    { value: "SAT, 01 MAR 2025 10:00:30 GMT", expected: 30_000 },
     { value: "soon", expected: undefined },
     { value: "-5", expected: undefined },
     { value: "", expected: undefined },

@@ -22,8 +22,8 @@ import {
   upgradeSchemas,
 } from "../../src/schemas.js";
 
-// Compile-time checks, run by `npx tsc --noEmit` (tsconfig includes test/): the zod schemas cannot drift
-// from the generated spec types. vitest only runs the (empty) bodies.
+// Compile-time checks, run by tsc under `npm test` (vitest's typecheck mode) and `npm run check`: the zod schemas
+// cannot drift from the generated spec types.
 
 type Spec = components["schemas"];
 
