@@ -36,9 +36,20 @@ describe("the body of a failed answer", () => {
     expect(errorFor("x <html>").description).toBe("the error body was not valid JSON (8 characters)");
   });
 
-  test("a fault gives its code, words, string data and source", () => {
-    const error = errorFor({ code: "60012", description: "out of licenses", data: ["a", 1, null, "b"], source: "PartnerFD" });
-    expect(error).toMatchObject({ code: "60012", description: "out of licenses", data: ["a", "b"], source: "PartnerFD" });
+  // The service's data items are strings or objects ("a list of error objects"): each is kept as it came.
+  test("a fault gives its code, words, data as it came and source", () => {
+    const error = errorFor({
+      code: "60012",
+      description: "out of licenses",
+      data: ["a", 1, null, { skuId: "s" }, "b"],
+      source: "PartnerFD",
+    });
+    expect(error).toMatchObject({
+      code: "60012",
+      description: "out of licenses",
+      data: ["a", 1, null, { skuId: "s" }, "b"],
+      source: "PartnerFD",
+    });
     expect(error.message).toBe("licenses.assign failed with HTTP 400 code 60012: out of licenses");
   });
 
