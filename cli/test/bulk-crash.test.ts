@@ -31,17 +31,29 @@ interface Run {
   stderr: string;
 }
 
-// Runs the CLI; killed with SIGKILL after `killAfterMs`, if it is still running then.
-function runCli(args: readonly string[], killAfterMs?: number): Promise<Run> {
+/** When to kill a run: after a time, or once the server has applied some more rows (however slow the machine). */
+type Kill = { afterMs: number } | { afterRows: number };
+
+// Runs the CLI; killed with SIGKILL when `kill` says, if it is still running then.
+function runCli(args: readonly string[], kill?: Kill): Promise<Run> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [built, ...args], { env: cleanEnv({}), cwd: folder, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk));
     child.stderr.on("data", (chunk: Buffer) => (stderr += chunk));
-    const timer = killAfterMs === undefined ? undefined : setTimeout(() => child.kill("SIGKILL"), killAfterMs);
+    const appliedBefore = server.applied.size;
+    const timer =
+      kill === undefined
+        ? undefined
+        : "afterMs" in kill
+          ? setTimeout(() => child.kill("SIGKILL"), kill.afterMs)
+          : setInterval(() => {
+              if (server.applied.size - appliedBefore >= kill.afterRows) child.kill("SIGKILL");
+            }, 2);
     child.on("close", (code, signal) => {
       clearTimeout(timer);
+      clearInterval(timer);
       resolve({ code, signal, stdout, stderr });
     });
   });
@@ -85,16 +97,23 @@ describe.each(cases)("$command.1 killed with SIGKILL and run again", ({ command,
       server.url,
     ];
 
-    const kills: number[] = [];
+    const kills: Kill[] = [];
     const appliedAtKills: number[] = [];
     let finished: Run | undefined;
     for (let attempt = 0; attempt < 12 && !finished; attempt++) {
       // The first run always starts from the input; later ones from the input or the report, if there is one yet.
       const file = attempt > 0 && resumeWith === "report" && existsSync(report) ? report : input;
-      const killAfter = attempt < 4 ? 400 + Math.floor(Math.random() * 900) : undefined;
-      const run = await runCli(args(file), killAfter);
+      // The first kill at a random moment of the start (before or after the first send, as the machine's speed has
+      // it); the next three once 1 to 30 more rows have been applied, so that they land mid-run on any machine.
+      const kill: Kill | undefined =
+        attempt === 0
+          ? { afterMs: 100 + Math.floor(Math.random() * 900) }
+          : attempt < 4
+            ? { afterRows: 1 + Math.floor(Math.random() * 30) }
+            : undefined;
+      const run = await runCli(args(file), kill);
       if (run.signal === "SIGKILL") {
-        kills.push(killAfter!);
+        kills.push(kill!);
         appliedAtKills.push(server.applied.size);
         // Answers to the killed process's calls come in after it is gone.
         await vi.waitFor(() => expect(server.busy()).toBe(0));
@@ -113,7 +132,7 @@ describe.each(cases)("$command.1 killed with SIGKILL and run again", ({ command,
     expect(counts.length, "items applied").toBe(rows);
     expect(
       counts.every((count) => count === 1),
-      `kills at ${kills.join(", ")} ms`,
+      `kills: ${JSON.stringify(kills)}`,
     ).toBe(true);
     const written = await readCsv(report);
     expect(written).toHaveLength(rows);
