@@ -20,6 +20,12 @@
  *   absolute scale takes seconds at 4/s and minutes at 400/s).
  * - The bucket holds 100 ms of tokens rather than a second's, so a pause does not end in a burst.
  * - {@link AdaptiveRate.hold} stops probing for the end of a run.
+ * - At a latency (answers a round trip after their calls), a throttle's episode is measured by send time: the
+ *   calls sent from the first refused one until its answer came met an empty bucket, so what the service accepted
+ *   of them is its rate. Episodes are pooled, and once one has measured the limit the rate probes above it slowly
+ *   (0.3 % a second) instead of along the cubic, since each throttle then costs a round trip of refusals and a
+ *   whole Retry-After. A first throttle while far fewer calls went than the rate allowed is a lone burst, not the
+ *   limit: the rate comes down to twice what went, and slow start goes on.
  *
  * Written here rather than taken from a package: the AWS implementation is internal to its SDK, and the
  * general rate-limit packages on npm are fixed-rate (no feedback from 429s).
@@ -64,6 +70,14 @@ const FIRST_WINDOW_MS = 500;
 /** Fewer successes than this (or over less than MIN_WINDOW_MS) measure nothing. A cut is never deeper than AWS's. */
 const MIN_MEASURED = 10;
 const UNMEASURED_BETA = 0.7;
+/** An episode measures the limit only if calls went at this share of the rate or more. */
+const SATURATED = 0.9;
+/** ...or if this share of them or more was refused. */
+const SATURATED_REFUSED = 0.1;
+/** Episodes measured are pooled over about this long. */
+const POOL_MS = 10_000;
+/** Once episodes have measured the limit, the rate probes above it by this share of it per second. */
+const PROBE_PER_SECOND = 0.003;
 /** A later cut measures since the one before, at least this long after it (by default, throttles sooner are the same event). */
 const MIN_WINDOW_MS = 200;
 
@@ -119,6 +133,65 @@ export class AcceptedMeter {
     if (slot <= this.#slot) return;
     for (let i = Math.max(this.#slot + 1, slot - WINDOW_SLOTS + 1); i <= slot; i += 1) this.#slots[i % WINDOW_SLOTS] = 0;
     this.#slot = slot;
+  }
+}
+
+/** Calls are counted by the time they were sent, in slots this long, over SEND_SLOTS of them (ten seconds). */
+const SEND_SLOT_MS = 50;
+const SEND_SLOTS = 200;
+
+/**
+ * Calls counted by the time they were sent: how many went, and of those answered, how many the service accepted
+ * and how many it refused. Answers come a latency after their calls, so a pace read from answers lags and bunches;
+ * one read by send time is what the service's throttle saw.
+ */
+export class SendLedger {
+  #ids = new Array<number>(SEND_SLOTS).fill(-1);
+  #sent = new Array<number>(SEND_SLOTS).fill(0);
+  #ok = new Array<number>(SEND_SLOTS).fill(0);
+  #refused = new Array<number>(SEND_SLOTS).fill(0);
+
+  /** Counts one call sent (`by` 1) or one taken back (-1) at `at`. */
+  sent(at: number, by = 1): void {
+    const i = this.#slot(at);
+    if (i !== undefined) this.#sent[i]! += by;
+  }
+
+  /** The answer of a call sent at `sentAt`: accepted or refused. */
+  answered(sentAt: number, ok: boolean): void {
+    const i = this.#slot(sentAt);
+    if (i === undefined) return;
+    if (ok) this.#ok[i]! += 1;
+    else this.#refused[i]! += 1;
+  }
+
+  /** Calls sent in the whole slots from `from` to `to`, their answers so far, and the time those slots span. */
+  sum(from: number, to: number): { sent: number; ok: number; refused: number; spanMs: number } {
+    const first = Math.floor(from / SEND_SLOT_MS);
+    const last = Math.floor(to / SEND_SLOT_MS);
+    const totals = { sent: 0, ok: 0, refused: 0, spanMs: (last - first) * SEND_SLOT_MS };
+    for (let slot = first; slot < last; slot += 1) {
+      const i = slot % SEND_SLOTS;
+      if (this.#ids[i] !== slot) continue;
+      totals.sent += this.#sent[i]!;
+      totals.ok += this.#ok[i]!;
+      totals.refused += this.#refused[i]!;
+    }
+    return totals;
+  }
+
+  /** The index of the slot of `at`, made fresh if it held an older one; undefined if it is too old to keep. */
+  #slot(at: number): number | undefined {
+    const slot = Math.floor(at / SEND_SLOT_MS);
+    const i = ((slot % SEND_SLOTS) + SEND_SLOTS) % SEND_SLOTS;
+    if (this.#ids[i]! > slot) return undefined;
+    if (this.#ids[i] !== slot) {
+      this.#ids[i] = slot;
+      this.#sent[i] = 0;
+      this.#ok[i] = 0;
+      this.#refused[i] = 0;
+    }
+    return i;
   }
 }
 
@@ -201,6 +274,19 @@ export class AdaptiveRate {
   /** A call waited for a token since the last success. */
   #waited = false;
   #accepted: AcceptedMeter;
+  #ledger = new SendLedger();
+  /**
+   * The calls of the last throttle's episode: sent from the first refused one until its answer came. The service's
+   * bucket was empty all that while, so what it accepted of them, by send time, is its rate.
+   */
+  #episode: { from: number; to: number; perSecond: number } | undefined;
+  /** What earlier episodes measured (accepted calls, over ms), and what the current one has measured so far. */
+  #pool = { accepted: 0, spanMs: 0 };
+  #current = { accepted: 0, spanMs: 0 };
+  /** Whether episodes measured the limit: the rate then probes above it slowly (PROBE_PER_SECOND), not along the cubic. */
+  #measured = false;
+  /** When a lone burst was last refused before the first throttle: its other refusals are the same event. */
+  #burstAt = Number.NEGATIVE_INFINITY;
 
   /**
    * `sameEventMs`: how long after a cut further throttles are the same event and cut no further (default
@@ -229,8 +315,10 @@ export class AdaptiveRate {
   tryAcquire(now: number): number {
     const waitMs = this.#pacer.waitMs(now, this.#rate);
     if (this.#pacer.full) this.#idleAt = now;
-    if (waitMs === 0) this.#pacer.take();
-    else this.onWait();
+    if (waitMs === 0) {
+      this.#pacer.take();
+      this.#ledger.sent(now);
+    } else this.onWait();
     return waitMs;
   }
 
@@ -245,6 +333,7 @@ export class AdaptiveRate {
    */
   refund(now: number): void {
     this.#pacer.refund(this.#rate);
+    this.#ledger.sent(now, -1);
     this.#idleAt = now;
   }
 
@@ -257,9 +346,25 @@ export class AdaptiveRate {
    * two throttles is exactly its rate times the time, its burst left out.
    */
   onThrottle(now: number, { sentAt = now, acceptedPerSecond }: { sentAt?: number; acceptedPerSecond?: number } = {}): void {
+    this.#ledger.answered(sentAt, false);
     // Also too soon after the cut to measure what the service accepts at the new rate: calls bunched up on their
     // way can be refused for a while yet, and each step down would be taken from a rate not measured.
     if (sentAt < this.#lastCut || now - this.#lastCut < this.#sameEventMs) return;
+    // A first throttle (the first of them) a latency after its call, while calls went well under the rate (too few in flight yet):
+    // a lone burst the service's bucket could not take, not its limit. The rate comes down to a little over what
+    // went, and slow start goes on from there to find the limit.
+    if (!this.throttled && now - sentAt >= SEND_SLOT_MS) {
+      if (sentAt < this.#burstAt) return;
+      const before = this.#ledger.sum(sentAt - FIRST_WINDOW_MS * 2, sentAt);
+      const sentPerSecond = before.spanMs > 0 ? (before.sent * 1000) / before.spanMs : 0;
+      // Once: a throttle after it is the limit.
+      if (this.#burstAt === Number.NEGATIVE_INFINITY && sentPerSecond < SATURATED * this.#rate) {
+        this.#burstAt = now;
+        this.#setRate(Math.min(this.#rate, Math.max(this.#options.minPerSecond, SLOW_START_CEILING * sentPerSecond)));
+        this.#pacer.empty();
+        return;
+      }
+    }
     // What the service accepted while calls kept up with the rate: since the last cut, or since the rate last
     // had tokens to spare (customers paused, the client busy), when fewer calls went than it allowed.
     const from = this.throttled ? Math.max(this.#lastCut, this.#idleAt) : now - FIRST_WINDOW_MS;
@@ -279,9 +384,21 @@ export class AdaptiveRate {
     // Calls went but hardly any got through, or a first throttle with hardly any before: AWS's cut.
     else reference = UNMEASURED_BETA * this.#rate;
     this.#lastMaxRate = Math.max(reference, this.#options.minPerSecond);
+    const rateBefore = this.#rate;
     this.#lastCut = now;
+    this.#episode = now - sentAt >= SEND_SLOT_MS ? { from: sentAt, to: now, perSecond: rateBefore } : undefined;
+    this.#pool = { accepted: this.#pool.accepted + this.#current.accepted, spanMs: this.#pool.spanMs + this.#current.spanMs };
+    // The last POOL_MS of episodes or so: a limit that changes is followed.
+    if (this.#pool.spanMs > POOL_MS) this.#pool = { accepted: (this.#pool.accepted * POOL_MS) / this.#pool.spanMs, spanMs: POOL_MS };
+    this.#current = { accepted: 0, spanMs: 0 };
+    if (this.#measured) this.#remeasure();
     this.#setRate(this.#lastMaxRate * this.#options.beta);
     this.#pacer.empty();
+  }
+
+  /** A request sent at `sentAt` was refused by a limit this rate does not answer for (a customer's own): counted, as sent and not accepted. */
+  onRefused(sentAt: number): void {
+    this.#ledger.answered(sentAt, false);
   }
 
   /**
@@ -295,8 +412,12 @@ export class AdaptiveRate {
   }
 
   /** A request went through: grow the rate, exponentially before the first throttle, then along the cubic curve. */
-  onSuccess(now: number): void {
+  onSuccess(now: number, sentAt?: number): void {
     this.#accepted.add(now);
+    if (sentAt !== undefined) {
+      this.#ledger.answered(sentAt, true);
+      if (this.#episode && sentAt >= this.#episode.from && sentAt < this.#episode.to) this.#measureEpisode(this.#episode);
+    }
     if (this.#rate === Number.POSITIVE_INFINITY) return;
     if (!this.throttled) {
       // Only while the rate is what holds calls back: a rate that no call tested says nothing.
@@ -308,9 +429,43 @@ export class AdaptiveRate {
       return;
     }
     const t = (now - this.#lastCut) / 1000 - this.#window;
-    const cubic = this.#holding ? this.#options.beta * this.#lastMaxRate : this.#lastMaxRate * (1 + this.#options.scale * t ** 3);
+    const floor = this.#options.beta * this.#lastMaxRate;
+    const cubic = this.#holding
+      ? floor
+      : this.#measured
+        ? floor * (1 + (PROBE_PER_SECOND * (now - this.#lastCut)) / 1000)
+        : this.#lastMaxRate * (1 + this.#options.scale * t ** 3);
     const ceiling = HEADROOM * this.#accepted.perSecond(now);
     this.#setRate(Math.min(cubic, Math.max(ceiling, this.#rate)));
+  }
+
+  /**
+   * Measures the rate the service accepts from the calls of the last throttle's episode, as their answers come:
+   * the calls sent then times the share of those answered that went through. A measure from answers alone would
+   * read the calls of a latency ago, and a burst where a pause ended.
+   */
+  #measureEpisode({ from, to, perSecond }: { from: number; to: number; perSecond: number }): void {
+    const { sent, ok, refused, spanMs } = this.#ledger.sum(from, to);
+    const answered = ok + refused;
+    // Only while calls went faster than the service took them (a share of them refused, or the rate held them
+    // back): fewer calls (too few in flight yet, a lone burst at the start) leave the service's bucket tokens to
+    // spare, and what it accepted of them says only that the limit is higher.
+    const saturated = (refused >= 2 && refused >= SATURATED_REFUSED * answered) || (sent * 1000) / spanMs >= SATURATED * perSecond;
+    if (answered < sent / 2 || spanMs <= 0 || !saturated) return;
+    this.#current = { accepted: (sent * ok) / answered, spanMs };
+    this.#remeasure();
+  }
+
+  /** Sets the limit found from the episodes measured, once they hold enough calls. */
+  #remeasure(): void {
+    const acceptedCalls = this.#pool.accepted + this.#current.accepted;
+    if (acceptedCalls < MIN_MEASURED) return;
+    const accepted = Math.max(this.#options.minPerSecond, (acceptedCalls * 1000) / (this.#pool.spanMs + this.#current.spanMs));
+    this.#measured = true;
+    this.#lastMaxRate = accepted;
+    // The rate goes just under the better measure, unless the cubic curve has it there already.
+    const floor = this.#options.beta * accepted;
+    if (this.#rate < floor || this.#rate > accepted) this.#setRate(floor);
   }
 
   #setRate(perSecond: number): void {

@@ -128,7 +128,7 @@ export async function* runBulk<Item, Value>(
     lane.inFlight -= 1;
     if ("value" in outcome) {
       lanes.succeeded(lane, now(), pending.sentAt);
-      global?.onSuccess(now());
+      global?.onSuccess(now(), pending.sentAt);
       limit.onSuccess(now(), pending.sentAt);
       counts.done += 1;
       finished.push({ index: pending.index, item: pending.item, requestId: pending.requestId, ok: true, value: outcome.value });
@@ -146,11 +146,14 @@ export async function* runBulk<Item, Value>(
       // Only its customer pauses. A 429 from the customer's own limit cuts the per-customer rate, any other the
       // partner-wide one.
       const { own } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs);
-      if (!own) {
+      if (own) global?.onRefused(pending.sentAt);
+      else {
         global?.onThrottle(now(), { sentAt: pending.sentAt });
-        // The partner-wide rate answers the 429 when there is one (see ConcurrencyLimit).
-        if (global) limit.onPacedThrottle();
-        else limit.onThrottle(now(), { sentAt: pending.sentAt });
+        // The partner-wide rate answers the 429 when there is one (see ConcurrencyLimit); a lone burst it took for
+        // no limit leaves the calls in flight growing.
+        if (global) {
+          if (global.throttled) limit.onPacedThrottle();
+        } else limit.onThrottle(now(), { sentAt: pending.sentAt });
       }
       pending.throttles += 1;
       counts.retrying += 1;

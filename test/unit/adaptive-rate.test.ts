@@ -221,4 +221,34 @@ describe("AcceptedMeter and Pacer", () => {
     pacer.empty();
     expect(pacer.waitMs(10_000, 100)).toBe(10);
   });
+
+  test("at a second's latency, a throttle measures the limit from the calls sent while the service refused some, by send time", () => {
+    // The service: 20 a second, a bucket of 4; every answer comes a second after its call.
+    const rate = new AdaptiveRate(0, { initialPerSecond: 30 });
+    let tokens = 4;
+    let last = 0;
+    const answers: Array<{ at: number; sentAt: number; ok: boolean }> = [];
+    let pausedUntil = 0;
+    for (let now = 0; now < 8_000; now += 5) {
+      for (const answer of answers.filter((a) => a.at <= now)) {
+        answers.splice(answers.indexOf(answer), 1);
+        if (answer.ok) rate.onSuccess(now, answer.sentAt);
+        else {
+          rate.onThrottle(now, { sentAt: answer.sentAt });
+          pausedUntil = now + 1000;
+        }
+      }
+      if (now < pausedUntil) continue;
+      while (rate.tryAcquire(now) === 0) {
+        tokens = Math.min(4, tokens + ((now - last) / 1000) * 20);
+        last = now;
+        const ok = tokens >= 1;
+        if (ok) tokens -= 1;
+        answers.push({ at: now + 1000, sentAt: now, ok });
+      }
+    }
+    // Just under the limit, not the 30 a second sent, nor what bunched answers showed.
+    expect(rate.perSecond).toBeGreaterThan(0.93 * 20);
+    expect(rate.perSecond).toBeLessThan(20.5);
+  });
 });
