@@ -72,3 +72,13 @@ describe("an empty answer", () => {
     expect((error as UnexpectedResponseError).problems).toEqual(["the body was empty"]);
   });
 });
+
+describe("an answer read through middleware", () => {
+  test("with no body at all it is an empty body", async () => {
+    const { pc } = client(() => new Response(null, { status: 200, headers: { "Content-Length": "0" } }));
+    pc.raw.use({ onResponse: () => undefined });
+    const error = await pc.subscriptions.get(customerId, subscriptionId).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as UnexpectedResponseError).problems).toEqual(["the body was empty"]);
+  });
+});
