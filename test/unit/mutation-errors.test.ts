@@ -26,6 +26,21 @@ describe("an error from another copy of the package", () => {
   });
 });
 
+describe("the class picked for a code", () => {
+  test("is named as it is exported", () => {
+    for (const [status, code] of [
+      [400, 60012],
+      [400, 900316],
+      [403, 900329],
+      [403, 900309],
+      [400, 2055],
+    ] as const) {
+      const type = serviceErrorClass(status, code);
+      expect(new type({ operation: "op", status }).name).toBe(type.name);
+    }
+  });
+});
+
 describe("a fault code given as a string", () => {
   test("is read as a number only when it is all digits", () => {
     expect(serviceErrorClass(400, "60012")).toBe(LicenseQuotaExceededError);

@@ -74,6 +74,10 @@ const unknownToTheTest: Record<string, z.ZodType> = {
   "UUID string": z.uuid(),
   "date-time string": z.iso.datetime(),
   "coerced string": z.coerce.string(),
+  // Its pattern alone takes "abc"; zod also wants a length that is a multiple of four.
+  "base64 string": z.string().base64(),
+  // A number format other than a safe integer (int32 has bounds).
+  "32-bit integer": z.int32(),
   "boolean with a refinement": z.boolean().refine((value) => value),
   "number with a bound": z.number().min(0),
   "optional of a transform": z

@@ -55,6 +55,15 @@ describe("a string under a secret's name", () => {
   });
 });
 
+describe("a value under a secret's name that is not a string", () => {
+  test("is walked, not replaced: its shape stays", () => {
+    const error = Object.assign(new Error("sign-in failed"), {
+      details: { password: null, authorization: { scheme: "Bearer", parameter: "Bearer abc.def1" } },
+    });
+    expect(scrubError(error).details).toEqual({ password: null, authorization: { scheme: "Bearer", parameter: "Bearer [redacted]" } });
+  });
+});
+
 describe("cutting a call's tokens out of an answer", () => {
   const tokens = new Set(["token-value-long"]);
 
@@ -65,5 +74,9 @@ describe("cutting a call's tokens out of an answer", () => {
   test("a token spelled with JSON escapes is found in the decoded strings", () => {
     expect(cutTokens('{ "seen": "\\u0074oken-value-long" }', tokens)).toBe('{"seen":"[redacted]"}');
     expect(cutTokens('{ "path": "a\\/b" }', tokens)).toBe('{ "path": "a\\/b" }');
+  });
+
+  test("an answer with other escapes only keeps its layout", () => {
+    expect(cutTokens('{ "seen": "line\\ntoken-value-long" }', tokens)).toBe('{ "seen": "line\\n[redacted]" }');
   });
 });
