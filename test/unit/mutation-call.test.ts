@@ -1,5 +1,12 @@
 import { describe, expect, test, vi } from "vitest";
-import { AbortedError, createPartnerCenterClient, InvalidInputError, NetworkError, UnexpectedResponseError } from "../../src/index.js";
+import {
+  AbortedError,
+  createPartnerCenterClient,
+  getResponseMeta,
+  InvalidInputError,
+  NetworkError,
+  UnexpectedResponseError,
+} from "../../src/index.js";
 import { ids, staticCredential } from "../helpers.js";
 
 /** A typed call's failures outside the retrying fetch (middleware on pc.raw), and its empty answers. */
@@ -80,5 +87,29 @@ describe("an answer read through middleware", () => {
     const error = await pc.subscriptions.get(customerId, subscriptionId).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     expect((error as UnexpectedResponseError).problems).toEqual(["the body was empty"]);
+  });
+});
+
+describe("a write's answer", () => {
+  const subscription = { id: subscriptionId, status: "active", autoRenewEnabled: true, attributes: { etag: "etag-1" } };
+  const write = (answer: () => Response) => {
+    let calls = 0;
+    const { pc } = client(() => (calls++ === 0 ? answer() : new Response(JSON.stringify(subscription))));
+    return pc.subscriptions.update(customerId, subscription);
+  };
+
+  test("a 202 with a blank body is read back by id", async () => {
+    await expect(write(() => new Response(" \n", { status: 202 }))).resolves.toMatchObject({ id: subscriptionId });
+  });
+
+  test("a 200 with an empty body is not taken for a 202", async () => {
+    const error = await write(() => new Response("", { status: 200 })).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect((error as UnexpectedResponseError).problems).toEqual(["the body was empty"]);
+  });
+
+  test("the meta of an answer without Location has no location key", async () => {
+    const result = await write(() => new Response(JSON.stringify(subscription)));
+    expect(Object.keys(getResponseMeta(result) ?? {}).sort()).toEqual(["correlationId", "requestId", "status"]);
   });
 });
