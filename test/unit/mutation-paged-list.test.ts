@@ -86,8 +86,8 @@ describe("the list as an async iterator", () => {
   test("next and return work without a for-await loop", async () => {
     const { list } = customers();
     await expect(list.next()).resolves.toMatchObject({ done: false, value: { id: "c-1" } });
-    await expect(list.return(undefined)).resolves.toMatchObject({ done: true });
+    await expect(list.return()).resolves.toMatchObject({ done: true });
     const other = customers().list;
-    await expect(other.return(undefined)).resolves.toMatchObject({ done: true });
+    await expect(other.return()).resolves.toMatchObject({ done: true });
   });
 });
