@@ -43,6 +43,8 @@ function build(schema: z.ZodType): ExactTest | undefined {
   if (def.coerce) return undefined;
   switch (def.type) {
     case "string":
+      // A format schema (z.email(), z.uuid(), z.iso.datetime()) is a string whose check is its own def, not a check.
+      if (def.format !== undefined) return undefined;
       return checks.length === 0 ? isString : matching(checks);
     case "boolean":
       return checks.length === 0 ? isBoolean : undefined;

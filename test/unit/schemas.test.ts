@@ -443,6 +443,11 @@ describe("the exact test (exact.ts): an answer it passes is what zod's parse ret
     expect(exactTest(z.looseObject({ n: z.number().default(1) }))).toBeUndefined();
     expect(exactTest(z.object({ n: z.number() }))).toBeUndefined();
     expect(exactTest(z.string().min(1))).toBeUndefined();
+    // A format schema holds its check in its own def: "a" is no e-mail address, UUID or date-time to zod.
+    for (const format of [z.email(), z.uuid(), z.iso.datetime(), z.looseObject({ at: z.iso.datetime() })]) {
+      expect(format.safeParse("a").success).toBe(false);
+      expect(exactTest(format)).toBeUndefined();
+    }
     expect(exactTest(z.looseObject({ n: z.coerce.number() }))).toBeUndefined();
   });
 
