@@ -1,3 +1,4 @@
+import { getEventListeners } from "node:events";
 import { describe, expect, test, vi } from "vitest";
 import { createTokenProvider } from "../../src/auth.js";
 import { AbortedError, AuthenticationError } from "../../src/errors.js";
@@ -51,5 +52,12 @@ describe("failures", () => {
     expect(error).toBeInstanceOf(AbortedError);
     expect((error as Error).message).toBe("Getting a Partner Center token was aborted");
     expect((error as Error).cause).toBe(reason);
+  });
+
+  test("a wait that ends leaves no listener on the caller's signal", async () => {
+    const { tokens } = provider(60 * 60_000);
+    const { signal } = new AbortController();
+    expect(await tokens.getToken({ forceRefresh: true, signal })).toBe("token-1");
+    expect(getEventListeners(signal, "abort")).toHaveLength(0);
   });
 });
