@@ -1,20 +1,14 @@
 import { describe, expect, test } from "vitest";
-import { createPartnerCenterClient, InvalidInputError } from "../../src/index.js";
-import { staticCredential } from "../helpers.js";
+import { InvalidInputError } from "../../src/index.js";
+import { fakeServiceClient } from "../helpers.js";
 
 /** byPage's settings and continuation tokens, each refusal with the problem line it gives, before anything is sent. */
 const token = (value: unknown) => Buffer.from(JSON.stringify(value)).toString("base64url");
 
 function customers() {
-  const requests: Request[] = [];
-  const pc = createPartnerCenterClient({
-    credential: staticCredential(),
-    retry: false,
-    fetch: async (request) => {
-      requests.push(request);
-      return new Response(JSON.stringify({ totalCount: 1, items: [{ id: "c-1" }], attributes: { objectType: "Collection" } }));
-    },
-  });
+  const { pc, requests } = fakeServiceClient(
+    () => new Response(JSON.stringify({ totalCount: 1, items: [{ id: "c-1" }], attributes: { objectType: "Collection" } })),
+  );
   return { list: pc.customers.list(), requests };
 }
 

@@ -1,4 +1,5 @@
 import type { BulkAutoRenewItem, BulkLicenseItem, BulkOptions, BulkResult, PartnerCenterClient } from "partner-center-client";
+import { isGuid } from "../guid.js";
 
 /** What a bulk command does with its rows: the columns it reads, how a row becomes an item, which bulk call runs them. */
 export interface BulkJob<Item> {
@@ -14,11 +15,10 @@ export interface BulkJob<Item> {
 }
 
 // The ids the service takes as GUIDs; checked here too so that --dry-run finds what a run would refuse.
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 function guidProblems(row: Readonly<Record<string, string>>, columns: readonly string[]): string[] {
   return columns.flatMap((column) => {
     const value = row[column] ?? "";
-    return GUID.test(value) ? [] : [value === "" ? `${column} is empty` : `${column} must be a GUID, not "${value}"`];
+    return isGuid(value) ? [] : [value === "" ? `${column} is empty` : `${column} must be a GUID, not "${value}"`];
   });
 }
 

@@ -1,6 +1,7 @@
 import { getResponseMeta } from "partner-center-client";
 import { isServiceError, type PartnerCenterError } from "partner-center-client/errors";
 import { messageLine, wasSent } from "../failure.js";
+import { isGuid } from "../guid.js";
 
 /** Columns a report adds after the input's own; a report read back as input has them already. */
 export const OUTCOME_COLUMNS = ["status", "errorClass", "code", "message", "requestId", "correlationId"] as const;
@@ -95,15 +96,12 @@ const MAY_HAVE_BEEN_APPLIED: ReadonlySet<string> = new Set([
   "AbortedError",
 ]);
 
-// MS-RequestId is a GUID; the library refuses any other to send.
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The MS-RequestId a re-run of this report row must send again, if its earlier attempt may have been applied. */
 export function requestIdToReuse(row: Readonly<Record<string, string>>): string | undefined {
   const requestId = (row.requestId ?? "").trim();
   const status = (row.status ?? "").trim().toLowerCase();
   const mayHaveLanded = status === "interrupted" || (status === "failed" && MAY_HAVE_BEEN_APPLIED.has((row.errorClass ?? "").trim()));
-  return mayHaveLanded && GUID.test(requestId) ? requestId : undefined;
+  return mayHaveLanded && isGuid(requestId) ? requestId : undefined;
 }
 
 /** The outcome a row already carries (from an earlier report), kept for rows this run does not send. */

@@ -1,4 +1,5 @@
 import { Argument, InvalidArgumentError, Option } from "commander";
+import { isGuid } from "../guid.js";
 
 /** Descriptions of the arguments several commands share, so every help page words them alike. */
 export const describe = {
@@ -17,15 +18,13 @@ export function wholeNumber(min: number): (value: string) => number {
   };
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Checks a GUID argument as the library does (nothing trimmed). Customer, subscription, product SKU and service
  * plan ids are all GUIDs in Partner Center's documentation (Minecraft's group2 SKUs included), so a SKU id such as
  * `xyz` is refused here, before anything is sent.
  */
 export function guidValue(value: string): string {
-  if (!GUID.test(value)) throw new InvalidArgumentError("must be a GUID, such as 0c39d6d5-c70d-4c55-bc02-f620844f3fd1");
+  if (!isGuid(value)) throw new InvalidArgumentError("must be a GUID, such as 0c39d6d5-c70d-4c55-bc02-f620844f3fd1");
   return value;
 }
 
