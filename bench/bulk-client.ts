@@ -21,6 +21,8 @@ export interface BulkClientSettings {
 /** What the run reports to the bench. */
 export interface BulkClientReport {
   type: "report";
+  /** When the run started, ms since the epoch (the server's clock is the same machine's). */
+  startedAt: number;
   wallMs: number;
   /** Per item index: 0 no result, 1 succeeded, 2 failed; 3 or more: reported more than once. */
   outcomes: Uint8Array;
@@ -60,6 +62,7 @@ const doneBySecond: number[] = [];
 let last: Pick<BulkProgress, "done" | "throttled" | "inFlight"> = { done: 0, throttled: 0, inFlight: 0 };
 let maxInFlight = 0;
 const inFlightBySecond: number[] = [];
+const startedAt = Date.now();
 const start = performance.now();
 const cpuAtStart = process.cpuUsage();
 const sampler = setInterval(() => {
@@ -81,6 +84,7 @@ const cpu = process.cpuUsage(cpuAtStart);
 clearInterval(sampler);
 const report: BulkClientReport = {
   type: "report",
+  startedAt,
   wallMs,
   outcomes,
   perCustomer,

@@ -56,16 +56,18 @@ export async function runLatencyBench(): Promise<{ markdown: string; verdict: st
         runs.push({ run, e: evaluate(run) });
       }
       const shares = runs.map(({ e }) => e.share);
+      const appliedShares = runs.map(({ e }) => e.appliedShare);
       const sum = (pick: (run: (typeof runs)[number]) => number) => runs.reduce((total, run) => total + pick(run), 0);
       const duplicates = sum(({ run }) => run.stats.itemsAppliedTwice);
       const lost = sum(({ e }) => e.lost + e.reportedTwice);
-      met &&= Math.min(...shares) >= 0.9;
+      met &&= Math.min(...appliedShares) >= 0.9;
       exact &&= duplicates === 0 && lost === 0;
       cells.push([
         scenario.name,
         `${fmt(medianMs)} ms`,
         fmt(runs[0]!.run.spec.items),
-        `**${fmt(100 * Math.min(...shares), 1)} %** / ${fmt(100 * median(shares), 1)} %`,
+        `**${fmt(100 * Math.min(...appliedShares), 1)} %** / ${fmt(100 * median(appliedShares), 1)} %`,
+        `${fmt(100 * Math.min(...shares), 1)} % / ${fmt(100 * median(shares), 1)} %`,
         fmt(median(runs.map(({ e }) => e.wallSeconds)), 1),
         `${fmt(median(runs.map(({ run }) => run.report.meanInFlight)), 1)} / ${fmt(median(runs.map(({ run }) => run.report.maxInFlight)))}`,
         fmt(median(runs.map(({ run }) => run.report.throttled))),
@@ -81,7 +83,9 @@ export async function runLatencyBench(): Promise<{ markdown: string; verdict: st
     `The server of part 2 with every answer held back a log-normal time (the median below, σ ${SIGMA}: one answer in six takes over ` +
       `${fmt(Math.exp(SIGMA), 2)}× the median); its throttle decides when a request arrives. ${RUNS} run(s) per row, each ` +
       `about ${SECONDS} s at the limit in fresh processes, default bulk options. Share of the limit = the shortest time the server's ` +
-      "buckets allow plus one median latency / wall time. In flight: the calls in flight read once a second, mean over the run / the most " +
+      "buckets allow for the run's writes / the time from the client's start to the server's last write (the rate of writes over the limit). " +
+      "With the last answer's way back: the same with one median latency added to the shortest time and the client's wall time for the run's " +
+      "(the slowest of the last calls' answers takes several medians: at 1 s, about 2 s more than the one median allowed). In flight: the calls in flight read once a second, mean over the run / the most " +
       "at once (medians over runs). Duplicates, lost and failed are summed over the runs.",
     "",
     table(
@@ -90,6 +94,7 @@ export async function runLatencyBench(): Promise<{ markdown: string; verdict: st
         "median latency",
         "items",
         "share of limit (min / median)",
+        "with the last answer's way back (min / median)",
         "wall s",
         "in flight (mean / peak)",
         "429s",
@@ -101,6 +106,6 @@ export async function runLatencyBench(): Promise<{ markdown: string; verdict: st
     ),
   ].join("\n");
   const verdict =
-    `${exact ? "0 duplicates and 0 lost" : "**duplicates or lost items**"}; ` + `minimum share ≥ 90 %: ${met ? "met" : "**missed**"}`;
+    `${exact ? "0 duplicates and 0 lost" : "**duplicates or lost items**"}; ` + `minimum share of the limit (writes applied) ≥ 90 %: ${met ? "met" : "**missed**"}`;
   return { markdown, verdict };
 }

@@ -26,6 +26,15 @@
  *   (0.3 % a second) instead of along the cubic, since each throttle then costs a round trip of refusals and a
  *   whole Retry-After. A first throttle while far fewer calls went than the rate allowed is a lone burst, not the
  *   limit: the rate comes down to twice what went, and slow start goes on.
+ * - A steered rate (the bulk runner's partner-wide one, whose calls do not pause after a 429: only the refused
+ *   call waits its Retry-After) is cut once, at its first throttle, and from then on is steered by refusals: each
+ *   success grows it (2 % a second, up to 8 % the longer no call is refused), and a refusal of a call sent since
+ *   the last step down steps it down 3 %, once a round trip. A token bucket admits its rate whatever more is
+ *   offered, so a rate a little over the limit loses nothing but a few refused calls, each re-sent after its
+ *   Retry-After; the cubic's cuts, at a latency of a second, each lost a round trip of calls to refusals. The
+ *   first cut also reads, by send time, what the service accepted of the calls of the second before the refused
+ *   one: at a latency, the answers of that moment are of calls a round trip older, sent at half the pace in slow
+ *   start.
  *
  * Written here rather than taken from a package: the AWS implementation is internal to its SDK, and the
  * general rate-limit packages on npm are fixed-rate (no feedback from 429s).
@@ -80,6 +89,16 @@ const POOL_MS = 10_000;
 const PROBE_PER_SECOND = 0.003;
 /** A later cut measures since the one before, at least this long after it (by default, throttles sooner are the same event). */
 const MIN_WINDOW_MS = 200;
+
+/** A steered rate grows by this share a second while no call is refused... */
+const STEER_UP = 0.02;
+/** ...up to this many times faster the longer none is (one more time a second). */
+const STEER_ACCEL = 4;
+/** A refusal of a call sent since the last step down steps the steered rate down by this share. */
+const STEER_DOWN = 0.03;
+/** A steered rate holds (the end of a run) at what the service accepted of the calls sent this long ago. */
+const HOLD_FROM_MS = 4000;
+const HOLD_TO_MS = 2000;
 
 const DEFAULTS = {
   initialPerSecond: 50,
@@ -287,12 +306,21 @@ export class AdaptiveRate {
   #measured = false;
   /** When a lone burst was last refused before the first throttle: its other refusals are the same event. */
   #burstAt = Number.NEGATIVE_INFINITY;
+  #steer: boolean;
+  #startedAt: number;
+  /** A steered rate: when a call was last refused, and when the rate last stepped down for it. */
+  #refusedAt = Number.NEGATIVE_INFINITY;
+  #steppedDownAt = Number.NEGATIVE_INFINITY;
 
   /**
    * `sameEventMs`: how long after a cut further throttles are the same event and cut no further (default
-   * MIN_WINDOW_MS; the per-customer rate of the bulk lanes takes longer, see lanes.ts).
+   * MIN_WINDOW_MS; the per-customer rate of the bulk lanes takes longer, see lanes.ts). `steer`: past the first
+   * throttle, the rate is steered by refusals rather than cut and grown along the cubic (see the file's comment);
+   * for a rate whose calls do not pause after a 429.
    */
-  constructor(now: number, options: AdaptiveRateOptions = {}, sameEventMs = MIN_WINDOW_MS) {
+  constructor(now: number, options: AdaptiveRateOptions = {}, { sameEventMs = MIN_WINDOW_MS, steer = false } = {}) {
+    this.#steer = steer;
+    this.#startedAt = now;
     this.#options = { ...DEFAULTS, ...options };
     this.#rate = this.#options.initialPerSecond;
     this.#window = Math.cbrt((1 - this.#options.beta) / this.#options.scale);
@@ -347,15 +375,20 @@ export class AdaptiveRate {
    */
   onThrottle(now: number, { sentAt = now, acceptedPerSecond }: { sentAt?: number; acceptedPerSecond?: number } = {}): void {
     this.#ledger.answered(sentAt, false);
+    if (this.#steer && this.throttled) {
+      this.#steerDown(now, sentAt);
+      return;
+    }
     // Also too soon after the cut to measure what the service accepts at the new rate: calls bunched up on their
     // way can be refused for a while yet, and each step down would be taken from a rate not measured.
     if (sentAt < this.#lastCut || now - this.#lastCut < this.#sameEventMs) return;
     // A first throttle (the first of them) a latency after its call, while calls went well under the rate (too few in flight yet):
     // a lone burst the service's bucket could not take, not its limit. The rate comes down to a little over what
     // went, and slow start goes on from there to find the limit.
+    // Refusals of the burst's calls are the same event.
+    if (sentAt < this.#burstAt) return;
     if (!this.throttled && now - sentAt >= SEND_SLOT_MS) {
-      if (sentAt < this.#burstAt) return;
-      const before = this.#ledger.sum(sentAt - FIRST_WINDOW_MS * 2, sentAt);
+      const before = this.#ledger.sum(Math.max(this.#startedAt, sentAt - FIRST_WINDOW_MS * 2), sentAt);
       const sentPerSecond = before.spanMs > 0 ? (before.sent * 1000) / before.spanMs : 0;
       // Once: a throttle after it is the limit.
       if (this.#burstAt === Number.NEGATIVE_INFINITY && sentPerSecond < SATURATED * this.#rate) {
@@ -373,7 +406,16 @@ export class AdaptiveRate {
     // whole second the meter holds.
     if (!this.throttled && count < MIN_MEASURED) ({ count, spanMs } = this.#accepted.measure(now, WINDOW_SLOTS * SLOT_MS));
     const measured = count >= MIN_MEASURED && spanMs >= MIN_WINDOW_MS ? (count * 1000) / spanMs : undefined;
-    const accepted = acceptedPerSecond ?? measured;
+    let accepted = acceptedPerSecond ?? measured;
+    // At a latency, answers read the calls of a round trip ago, sent at half the pace in slow start. The calls sent
+    // in the second before the refused one drained the service's bucket: what it accepted of them, by send time, is
+    // its rate (a little over: its burst).
+    if (this.#steer && !this.throttled && acceptedPerSecond === undefined) {
+      const before = this.#ledger.sum(Math.max(this.#startedAt, sentAt - 1000), sentAt);
+      const answered = before.ok + before.refused;
+      if (answered >= MIN_MEASURED && before.spanMs > 0)
+        accepted = Math.max(accepted ?? 0, (before.sent * before.ok * 1000) / answered / before.spanMs);
+    }
     let reference: number;
     // Never above the rate itself: the burst a full bucket lets through inflates what a short measure sees; and
     // never a deeper cut than AWS's.
@@ -386,6 +428,7 @@ export class AdaptiveRate {
     this.#lastMaxRate = Math.max(reference, this.#options.minPerSecond);
     const rateBefore = this.#rate;
     this.#lastCut = now;
+    this.#steppedDownAt = now;
     this.#episode = now - sentAt >= SEND_SLOT_MS ? { from: sentAt, to: now, perSecond: rateBefore } : undefined;
     this.#pool = { accepted: this.#pool.accepted + this.#current.accepted, spanMs: this.#pool.spanMs + this.#current.spanMs };
     // The last POOL_MS of episodes or so: a limit that changes is followed.
@@ -406,9 +449,19 @@ export class AdaptiveRate {
    * end of a run, where a probe can only cost: the call it gets refused waits a whole Retry-After that may be
    * longer than what is left of the run.
    */
-  hold(): void {
+  hold(now: number): void {
+    if (this.#holding) return;
     this.#holding = true;
-    if (this.throttled) this.#setRate(Math.min(this.#rate, this.#options.beta * this.#lastMaxRate));
+    if (!this.throttled) return;
+    if (!this.#steer) {
+      this.#setRate(Math.min(this.#rate, this.#options.beta * this.#lastMaxRate));
+      return;
+    }
+    // A steered rate is a little over the limit (some calls refused): it comes down to just under what the
+    // service accepted of the calls sent two to four seconds ago (answered by now at latencies up to a second).
+    const { ok, spanMs } = this.#ledger.sum(Math.max(this.#lastCut, now - HOLD_FROM_MS), now - HOLD_TO_MS);
+    const accepted = spanMs >= 1000 ? (ok * 1000) / spanMs : this.#rate;
+    this.#setRate(Math.min(this.#rate, accepted) * (1 - STEER_DOWN));
   }
 
   /** A request went through: grow the rate, exponentially before the first throttle, then along the cubic curve. */
@@ -428,6 +481,10 @@ export class AdaptiveRate {
       this.#waited = false;
       return;
     }
+    if (this.#steer) {
+      this.#steerUp(now, sentAt);
+      return;
+    }
     const t = (now - this.#lastCut) / 1000 - this.#window;
     const floor = this.#options.beta * this.#lastMaxRate;
     const cubic = this.#holding
@@ -437,6 +494,30 @@ export class AdaptiveRate {
         : this.#lastMaxRate * (1 + this.#options.scale * t ** 3);
     const ceiling = HEADROOM * this.#accepted.perSecond(now);
     this.#setRate(Math.min(cubic, Math.max(ceiling, this.#rate)));
+  }
+
+  /**
+   * A steered rate: a refusal of a call sent since the last step down (or the cut) steps the rate down, once per
+   * round trip: the calls sent before were sent at the rate before it.
+   */
+  #steerDown(now: number, sentAt: number): void {
+    if (sentAt < this.#lastCut) return;
+    this.#refusedAt = now;
+    if (this.#holding || sentAt < this.#steppedDownAt) return;
+    this.#steppedDownAt = now;
+    this.#setRate(this.#rate * (1 - STEER_DOWN));
+  }
+
+  /**
+   * A steered rate: a success grows the rate by its share of STEER_UP a second (a second brings about the rate's
+   * worth of them), faster the longer no call is refused, and no further than HEADROOM over what the service
+   * accepts.
+   */
+  #steerUp(now: number, sentAt: number | undefined): void {
+    if (sentAt === undefined || sentAt < this.#lastCut || this.#holding) return;
+    const quietSeconds = (now - Math.max(this.#refusedAt, this.#lastCut)) / 1000;
+    const grown = this.#rate + STEER_UP * Math.min(STEER_ACCEL, 1 + quietSeconds);
+    this.#setRate(Math.min(grown, Math.max(HEADROOM * this.#accepted.perSecond(now), this.#rate)));
   }
 
   /**

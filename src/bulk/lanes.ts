@@ -19,7 +19,7 @@ const OWN_EVENT_MS = 1000;
 const MIN_PACE_WINDOW_MS = 200;
 
 /** Calls in flight per customer at the start (the adaptive limit grows from here up to the cap). */
-export const INITIAL_PER_CUSTOMER_CONCURRENCY = 4;
+export const INITIAL_PER_CUSTOMER_CONCURRENCY = 8;
 /**
  * A customer idle this long (nothing waiting or in flight, no pause, no success within the pace window) loses its
  * lane, so that a run over many thousands of customers holds lanes only for those it is working on. What a lane
@@ -42,8 +42,12 @@ const CUSTOMER_RATE = { initialPerSecond: Number.POSITIVE_INFINITY, beta: 0.85 }
 export interface Lane<Pending> {
   customerId: string;
   queue: Pending[];
+  /** Items refused with a 429, each to be re-sent no sooner than its Retry-After allows, in that order; they go before the queue. */
+  retries: Array<{ pending: Pending; notBefore: number }>;
   inFlight: number;
   pausedUntil: number;
+  /** When the last pause began: a 429 of a call sent before then was on its way already, and pauses the customer no longer. */
+  pausedAt: number;
   /** Paces the customer's calls: the per-customer rate, and at most SHARE_CAP times its share of the partner-wide one. */
   pacer: Pacer;
   /** The customer's successes, to tell its pace. */
@@ -91,17 +95,21 @@ export function createCustomerLanes<Pending>(
   let startedAt: number | undefined;
   let lastSweep = Number.NEGATIVE_INFINITY;
 
+  const waitingIn = (lane: Lane<Pending>) => lane.queue.length + lane.retries.length;
   const get = (customerId: string, now: number): Lane<Pending> => {
     let lane = lanes.get(customerId);
     if (!lane) {
       startedAt ??= now;
       limit ??= new ConcurrencyLimit(now, { initial: INITIAL_PER_CUSTOMER_CONCURRENCY, max: perCustomerConcurrency });
-      rate ??= rateOptions === false ? undefined : new AdaptiveRate(now, { ...CUSTOMER_RATE, ...rateOptions }, OWN_EVENT_MS);
+      rate ??=
+        rateOptions === false ? undefined : new AdaptiveRate(now, { ...CUSTOMER_RATE, ...rateOptions }, { sameEventMs: OWN_EVENT_MS });
       lane = {
         customerId,
         queue: [],
+        retries: [],
         inFlight: 0,
         pausedUntil: 0,
+        pausedAt: Number.NEGATIVE_INFINITY,
         pacer: new Pacer(now),
         accepted: new AcceptedMeter(now, startedAt),
         inRotation: false,
@@ -119,10 +127,27 @@ export function createCustomerLanes<Pending>(
   // partner-wide rate. The round robin would give a customer whose turn comes while most others are paused (after
   // a burst of 429s) all of the partner-wide rate at once, which its own limit refuses.
   const perSecond = (lane: Lane<Pending>) =>
-    Math.min(rate?.perSecond ?? Number.POSITIVE_INFINITY, (SHARE_CAP * partnerPerSecond() * lane.queue.length) / Math.max(1, waiting));
+    Math.min(rate?.perSecond ?? Number.POSITIVE_INFINITY, (SHARE_CAP * partnerPerSecond() * waitingIn(lane)) / Math.max(1, waiting));
+  // Whether a 429 of this customer at `now` is its own limit's (see throttle).
+  const isOwnLimit = (lane: Lane<Pending>, now: number): boolean => {
+    const othersToo = lastThrottle.customerId !== lane.customerId && now - lastThrottle.at < PARTNER_WIDE_MS;
+    lastThrottle = { customerId: lane.customerId, at: now };
+    if (othersToo) return false;
+    let total = 0;
+    let busy = 0;
+    for (const other of lanes.values()) {
+      const accepted = other.accepted.perSecond(now);
+      total += accepted;
+      if (accepted > 0) busy += 1;
+    }
+    // With one customer getting through there is no telling the limits apart: the partner-wide rate paces it.
+    return busy > 1 && pace(lane, now) > (OWN_LIMIT_SHARE * total) / busy;
+  };
   // 0 when a call for this customer may start now, else ms until one may.
   const waitMs = (lane: Lane<Pending>, now: number): number => {
     if (now < lane.pausedUntil) return lane.pausedUntil - now;
+    // Only items refused lately wait, each for its Retry-After.
+    if (lane.queue.length === 0 && lane.retries[0]!.notBefore > now) return lane.retries[0]!.notBefore - now;
     // A full lane frees up when one of its calls ends, which wakes the run anyway.
     if (!limit!.allows(lane.inFlight, now)) return Number.POSITIVE_INFINITY;
     const wait = lane.pacer.waitMs(now, perSecond(lane));
@@ -146,7 +171,7 @@ export function createCustomerLanes<Pending>(
     let soonest = Number.POSITIVE_INFINITY;
     for (let i = rotation.length - 1; i >= 0; i -= 1) {
       const lane = rotation[i]!;
-      if (lane.queue.length === 0) {
+      if (waitingIn(lane) === 0) {
         // Out of the rotation until it has work again (swap-remove: the order does not matter).
         rotation[i] = rotation[rotation.length - 1]!;
         rotation.pop();
@@ -159,8 +184,8 @@ export function createCustomerLanes<Pending>(
         soonest = Math.min(soonest, wait);
         continue;
       }
-      lane.credit += lane.queue.length;
-      total += lane.queue.length;
+      lane.credit += waitingIn(lane);
+      total += waitingIn(lane);
       if (!best || lane.credit > best.credit) best = lane;
     }
     if (!best) return soonest;
@@ -168,20 +193,34 @@ export function createCustomerLanes<Pending>(
     return best;
   };
 
+  const queued = (lane: Lane<Pending>) => {
+    if (!lane.inRotation) rotation.push(lane);
+    lane.inRotation = true;
+    waiting += 1;
+    return lane;
+  };
+
   return {
-    /** Queues an item for its customer: at the back, or at the front for one to re-send. */
-    enqueue(customerId: string, pending: Pending, now: number, { front = false } = {}): Lane<Pending> {
+    /** Queues an item for its customer, at the back. */
+    enqueue(customerId: string, pending: Pending, now: number): Lane<Pending> {
       const lane = get(customerId, now);
-      if (front) lane.queue.unshift(pending);
-      else lane.queue.push(pending);
-      if (!lane.inRotation) rotation.push(lane);
-      lane.inRotation = true;
-      waiting += 1;
-      return lane;
+      lane.queue.push(pending);
+      return queued(lane);
+    },
+    /**
+     * Queues a refused item to be re-sent at `notBefore` or later (its Retry-After), before the customer's other
+     * items: each customer's items still start in the order they came, its refused ones first.
+     */
+    requeue(customerId: string, pending: Pending, now: number, notBefore: number): Lane<Pending> {
+      const lane = get(customerId, now);
+      // Retry-Afters are mostly alike: the new one goes last, or before the first that may go later.
+      const at = lane.retries.findIndex((retry) => retry.notBefore > notBefore);
+      lane.retries.splice(at === -1 ? lane.retries.length : at, 0, { pending, notBefore });
+      return queued(lane);
     },
     /** Takes every queued item out (when the run stops). */
     drain(): Pending[] {
-      const all = rotation.flatMap((lane) => lane.queue.splice(0));
+      const all = rotation.flatMap((lane) => [...lane.retries.splice(0).map((retry) => retry.pending), ...lane.queue.splice(0)]);
       for (const lane of rotation.splice(0)) lane.inRotation = false;
       waiting = 0;
       return all;
@@ -200,7 +239,8 @@ export function createCustomerLanes<Pending>(
         // pick found its token, at this customer's pace now.
         lane.pacer.take();
         waiting -= 1;
-        hooks.start(lane.queue.shift()!, lane);
+        const due = lane.retries.length > 0 && lane.retries[0]!.notBefore <= now;
+        hooks.start(due ? lane.retries.shift()!.pending : lane.queue.shift()!, lane);
       }
       return Number.POSITIVE_INFINITY;
     },
@@ -211,33 +251,34 @@ export function createCustomerLanes<Pending>(
       if (sentAt !== undefined) limit?.onSuccess(now, sentAt);
     },
     /**
-     * A 429 for this customer: it alone pauses for the Retry-After. Says whether the throttle was the customer's own
-     * limit: the customer was getting clearly more than the others (the service's per-customer limit refuses the
-     * customer the round robin favours, the partner's limit whichever customers' calls come next). The
-     * per-customer rate is then cut from the pace this customer was sent at.
+     * A 429 for this customer, of a call sent at `sentAt`. The refused item waits its Retry-After (`notBefore`).
+     * Says whether the throttle was the customer's own limit: the customer was getting clearly more than the others
+     * (the service's per-customer limit refuses the customer the round robin favours, the partner's limit
+     * whichever customers' calls come next). The per-customer rate is then cut from the pace this customer was
+     * sent at. The customer's other items go on at the rate cut (`partnerPaced`: the partner-wide rate answers a
+     * throttle that is not the customer's own), which keeps them under the limit the service showed; with no rate
+     * to cut, the customer pauses for the Retry-After, unless the call was sent before its last pause began (on its
+     * way already when the service said to wait: the same congestion).
      */
-    throttle(lane: Lane<Pending>, now: number, sentAt: number, retryAfterMs: number | undefined): { own: boolean } {
-      const lanePace = pace(lane, now);
-      lane.pausedUntil = Math.max(lane.pausedUntil, now + (retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS));
-      if (!rate) return { own: false };
-      const othersToo = lastThrottle.customerId !== lane.customerId && now - lastThrottle.at < PARTNER_WIDE_MS;
-      lastThrottle = { customerId: lane.customerId, at: now };
-      if (othersToo) return { own: false };
-      let total = 0;
-      let busy = 0;
-      for (const other of lanes.values()) {
-        const accepted = other.accepted.perSecond(now);
-        total += accepted;
-        if (accepted > 0) busy += 1;
-      }
-      // With one customer getting through there is no telling the limits apart: the partner-wide rate paces it.
-      const own = busy > 1 && lanePace > (OWN_LIMIT_SHARE * total) / busy;
+    throttle(
+      lane: Lane<Pending>,
+      now: number,
+      sentAt: number,
+      retryAfterMs: number | undefined,
+      { partnerPaced = false } = {},
+    ): { own: boolean; notBefore: number } {
+      const notBefore = now + (retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
+      const own = rate !== undefined && isOwnLimit(lane, now);
       // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
       if (own) {
-        rate.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
+        rate!.onThrottle(now, { sentAt, acceptedPerSecond: pace(lane, now) });
         limit?.onPacedThrottle();
       }
-      return { own };
+      if (!(own || partnerPaced) && sentAt >= lane.pausedAt) {
+        lane.pausedAt = now;
+        lane.pausedUntil = Math.max(lane.pausedUntil, notBefore);
+      }
+      return { own, notBefore };
     },
     /** How many customers have a lane now. */
     get size(): number {

@@ -6,12 +6,12 @@ import { createCustomerLanes, type Lane } from "./lanes.js";
 /** Options of the bulk operations. */
 export interface BulkOptions {
   /**
-   * The most calls in flight at once across all customers; default 256. Within it an adaptive limit starts at 32
+   * The most calls in flight at once across all customers; default 256. Within it an adaptive limit starts at 64
    * and grows while it holds calls back, until a 429 or rising latency says stop: at a steady pace the calls in
    * flight are about the rate times the service's latency.
    */
   concurrency?: number;
-  /** The most calls in flight at once for one customer; default 64. An adaptive limit, one for all customers, starts at 4. */
+  /** The most calls in flight at once for one customer; default 64. An adaptive limit, one for all customers, starts at 8. */
   perCustomerConcurrency?: number;
   /** Partner-wide adaptive rate (requests per second); `false` for none. */
   rate?: AdaptiveRateOptions | false;
@@ -63,10 +63,13 @@ export interface BulkTask<Item, Value> {
 /** The caps of calls in flight, overall and per customer, when the options name none. */
 const DEFAULT_CONCURRENCY = 256;
 const DEFAULT_PER_CUSTOMER_CONCURRENCY = 64;
-/** Where the overall limit on calls in flight starts (the fixed concurrency of earlier versions). */
-const INITIAL_CONCURRENCY = 32;
+/** Where the overall limit on calls in flight starts (twice the fixed concurrency of earlier versions: at a second's latency, 64 a second from the first round trip). */
+const INITIAL_CONCURRENCY = 64;
 
-/** The last this many seconds of a run (at the partner-wide rate) no longer probe above the limit found. */
+/**
+ * The last this many seconds of a run (at the partner-wide rate), plus two round trips, no longer probe above the
+ * limit found: a call refused then would end the run a round trip, a Retry-After and another round trip late.
+ */
 const END_SECONDS = 3;
 
 interface Pending<Item> {
@@ -81,8 +84,9 @@ interface Pending<Item> {
 /**
  * Runs `task` over every item of `source` (read lazily, so memory stays flat however long it is) and yields
  * each item's result as it completes. 429s are handled here, not by the client's retry loop: the item is
- * re-queued with the SAME request id (so the service applies it once), only its customer pauses for the
- * Retry-After, and the adaptive rates back off and climb again.
+ * re-queued with the SAME request id (so the service applies it once) to go again after its Retry-After, before
+ * its customer's other items, and the adaptive rates back off and climb again; the other items go on at the rate
+ * cut (with `rate: false` and `perCustomerRate: false`, the customer pauses for the Retry-After instead).
  */
 export async function* runBulk<Item, Value>(
   source: Iterable<Item> | AsyncIterable<Item>,
@@ -94,7 +98,7 @@ export async function* runBulk<Item, Value>(
   const lookahead = options.lookahead ?? 5000;
   const limit = new ConcurrencyLimit(now(), { initial: INITIAL_CONCURRENCY, max: options.concurrency ?? DEFAULT_CONCURRENCY });
   // Starts at AdaptiveRate's default until slow start finds the limit; per customer there is none until a throttle.
-  const global = options.rate === false ? undefined : new AdaptiveRate(now(), options.rate);
+  const global = options.rate === false ? undefined : new AdaptiveRate(now(), options.rate, { steer: true });
   const lanes = createCustomerLanes<Pending<Item>>(
     options.perCustomerConcurrency ?? DEFAULT_PER_CUSTOMER_CONCURRENCY,
     options.perCustomerRate,
@@ -143,9 +147,11 @@ export async function* runBulk<Item, Value>(
       pending.throttles < (options.maxThrottleRetries ?? 20)
     ) {
       counts.throttled += 1;
-      // Only its customer pauses. A 429 from the customer's own limit cuts the per-customer rate, any other the
-      // partner-wide one.
-      const { own } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs);
+      // The item waits its Retry-After. A 429 from the customer's own limit cuts the per-customer rate, any other the
+      // partner-wide one, and the customer's other items go on at it (with neither rate, the customer pauses).
+      const { own, notBefore } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs, {
+        partnerPaced: global !== undefined,
+      });
       if (own) global?.onRefused(pending.sentAt);
       else {
         global?.onThrottle(now(), { sentAt: pending.sentAt });
@@ -157,7 +163,7 @@ export async function* runBulk<Item, Value>(
       }
       pending.throttles += 1;
       counts.retrying += 1;
-      lanes.enqueue(lane.customerId, pending, now(), { front: true });
+      lanes.requeue(lane.customerId, pending, now(), notBefore);
       progress("throttled");
       return progress("retrying");
     }
@@ -233,7 +239,8 @@ export async function* runBulk<Item, Value>(
       }
       // The end of the run: what is left takes a few seconds at the rate found (see AdaptiveRate.hold; it holds
       // once told, so telling it again changes nothing).
-      if (exhausted && global && lanes.waiting + running.size < END_SECONDS * global.perSecond) global.hold();
+      if (exhausted && global && lanes.waiting + running.size < (END_SECONDS + (2 * limit.latencyMs) / 1000) * global.perSecond)
+        global.hold(now());
       settled = false;
       const waitMs = controller.signal.aborted ? Number.POSITIVE_INFINITY : lanes.dispatch(now(), hooks);
       for (const result of finished.splice(0)) yield result;

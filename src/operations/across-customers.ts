@@ -34,7 +34,7 @@ interface Walk<Item> {
 
 /**
  * Reads the list `listOf` gives for every customer of `customers`, several customers at once, with the bulk
- * runner's pacing: a 429 pauses only that customer (for its Retry-After) and its list goes on from the page that
+ * runner's pacing: a 429 holds back only that customer's list (for its Retry-After), which goes on from the page that
  * was refused, never reading a page twice. Yields one result per customer as its list completes, in completion
  * order. `listOf` must come from a client whose 429s are handed back (the bulk runtime).
  */

@@ -59,6 +59,36 @@ function simulateBucket(
   return { acceptedPerSecond: accepted / (seconds - warmUpSeconds), throttlesPerSecond: throttles / (seconds - warmUpSeconds) };
 }
 
+/**
+ * A token-bucket service (a bucket of 4, refilled at `limitAt(now)` a second) answering every call a second after
+ * it. As in the bulk runner, a refused call does not pause the others (it would be re-sent later: left out here).
+ * Returns when each accepted call was sent.
+ */
+function simulateAtLatency(rate: AdaptiveRate, limitAt: (now: number) => number, untilMs: number): number[] {
+  let tokens = 4;
+  let last = 0;
+  const answers: Array<{ at: number; sentAt: number; ok: boolean }> = [];
+  const accepted: number[] = [];
+  for (let now = 0; now < untilMs; now += 5) {
+    for (const answer of answers.filter((a) => a.at <= now)) {
+      answers.splice(answers.indexOf(answer), 1);
+      if (answer.ok) rate.onSuccess(now, answer.sentAt);
+      else rate.onThrottle(now, { sentAt: answer.sentAt });
+    }
+    while (rate.tryAcquire(now) === 0) {
+      tokens = Math.min(4, tokens + ((now - last) / 1000) * limitAt(now));
+      last = now;
+      const ok = tokens >= 1;
+      if (ok) {
+        tokens -= 1;
+        accepted.push(now);
+      }
+      answers.push({ at: now + 1000, sentAt: now, ok });
+    }
+  }
+  return accepted;
+}
+
 describe("AdaptiveRate", () => {
   test("hands out tokens at its rate and says how long until the next", () => {
     const rate = new AdaptiveRate(0, { initialPerSecond: 10 });
@@ -161,7 +191,7 @@ describe("AdaptiveRate", () => {
     for (let now = 0; now < 1000; now += 10) if (rate.tryAcquire(now) === 0) rate.onSuccess(now);
     rate.onThrottle(1000);
     const limit = rate.perSecond;
-    rate.hold();
+    rate.hold(0);
     for (let now = 1000; now < 20_000; now += 5) if (rate.tryAcquire(now) === 0) rate.onSuccess(now);
     expect(rate.perSecond).toBeLessThanOrEqual(limit);
   });
@@ -222,33 +252,26 @@ describe("AcceptedMeter and Pacer", () => {
     expect(pacer.waitMs(10_000, 100)).toBe(10);
   });
 
-  test("at a second's latency, a throttle measures the limit from the calls sent while the service refused some, by send time", () => {
-    // The service: 20 a second, a bucket of 4; every answer comes a second after its call.
-    const rate = new AdaptiveRate(0, { initialPerSecond: 30 });
-    let tokens = 4;
-    let last = 0;
-    const answers: Array<{ at: number; sentAt: number; ok: boolean }> = [];
-    let pausedUntil = 0;
-    for (let now = 0; now < 8_000; now += 5) {
-      for (const answer of answers.filter((a) => a.at <= now)) {
-        answers.splice(answers.indexOf(answer), 1);
-        if (answer.ok) rate.onSuccess(now, answer.sentAt);
-        else {
-          rate.onThrottle(now, { sentAt: answer.sentAt });
-          pausedUntil = now + 1000;
-        }
-      }
-      if (now < pausedUntil) continue;
-      while (rate.tryAcquire(now) === 0) {
-        tokens = Math.min(4, tokens + ((now - last) / 1000) * 20);
-        last = now;
-        const ok = tokens >= 1;
-        if (ok) tokens -= 1;
-        answers.push({ at: now + 1000, sentAt: now, ok });
-      }
-    }
-    // Just under the limit, not the 30 a second sent, nor what bunched answers showed.
-    expect(rate.perSecond).toBeGreaterThan(0.93 * 20);
-    expect(rate.perSecond).toBeLessThan(20.5);
+  test("steered, at a second's latency, finds the limit by send time and stays at it", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 30 }, { steer: true });
+    const accepted = simulateAtLatency(rate, () => 20, 20_000);
+    // Past the first seconds the service's whole limit is used: 15 s at 20 a second.
+    expect(accepted.filter((at) => at >= 5_000).length).toBeGreaterThan(0.97 * 15 * 20);
+    // Around the limit, neither the 30 a second sent nor far over it.
+    expect(rate.perSecond).toBeGreaterThan(19);
+    expect(rate.perSecond).toBeLessThan(23);
+  });
+
+  test("steered, follows a limit that rises within seconds, and holds under the limit at the end of a run", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 30 }, { steer: true });
+    const accepted = simulateAtLatency(rate, (now) => (now < 8_000 ? 20 : 30), 20_000);
+    expect(accepted.filter((at) => at >= 14_000).length).toBeGreaterThan(0.95 * 6 * 30);
+    // Told the run is ending, it comes down under what was accepted of late, and stays there.
+    rate.hold(20_000);
+    const held = rate.perSecond;
+    expect(held).toBeLessThan(30);
+    expect(held).toBeGreaterThan(0.9 * 30);
+    for (let now = 20_000; now < 22_000; now += 10) if (rate.tryAcquire(now) === 0) rate.onSuccess(now, now - 1000);
+    expect(rate.perSecond).toBe(held);
   });
 });

@@ -35,7 +35,7 @@ describe("customer lanes", () => {
   test("a customer sent clearly faster than the others is throttled by its own limit: one rate for every customer", () => {
     const { lanes, byCustomer } = lanesWithPaces([20, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
     expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
-    expect(lanes.throttle(byCustomer[0]!, 2_000, 1_990, 1_000)).toEqual({ own: true });
+    expect(lanes.throttle(byCustomer[0]!, 2_000, 1_990, 1_000)).toEqual({ own: true, notBefore: 3_000 });
     // Cut from the 20 a second it was getting, not from what the others got.
     expect(lanes.customerPerSecond).toBeGreaterThan(15);
     expect(lanes.customerPerSecond).toBeLessThan(20);
@@ -43,20 +43,64 @@ describe("customer lanes", () => {
     const started = dispatchBetween(lanes, 2_000, 3_000);
     expect(started.filter((id) => id === "c1").length).toBeLessThanOrEqual(lanes.customerPerSecond + 2);
     expect(started.filter((id) => id === "c1").length).toBeGreaterThan(10);
-    // The throttled customer waits out its Retry-After.
-    expect(started).not.toContain("c0");
+    // The throttled customer goes on at that rate too: only its refused item waits.
+    expect(started.filter((id) => id === "c0").length).toBeLessThanOrEqual(lanes.customerPerSecond + 2);
+    expect(started.filter((id) => id === "c0").length).toBeGreaterThan(10);
+  });
+
+  test("with no rate to cut, a 429 pauses its customer for the Retry-After; a 429 of a call sent before the pause began does not extend it", () => {
+    const lanes = createCustomerLanes<number>(4, false);
+    for (let i = 0; i < 50; i += 1) lanes.enqueue("c0", i, 0);
+    const c1 = lanes.enqueue("c1", 0, 0);
+    const c0 = lanes.enqueue("c0", 50, 0);
+    expect(lanes.throttle(c0, 1_000, 990, 500)).toEqual({ own: false, notBefore: 1_500 });
+    // Sent before the pause began (on its way already): the same congestion.
+    expect(lanes.throttle(c0, 1_200, 980, 500)).toEqual({ own: false, notBefore: 1_700 });
+    const started: string[] = [];
+    const hooks = hooksOf((_, lane) => started.push(`${lane.customerId}@${now}`));
+    let now = 1_000;
+    for (; now < 1_600; now += 1) lanes.dispatch(now, hooks);
+    expect(started[0]).toBe("c1@1000");
+    expect(started[1]).toBe("c0@1500");
+    expect(c1.queue).toHaveLength(0);
+  });
+
+  test("a refused item goes again once its Retry-After has passed, before the customer's other items, and not sooner", () => {
+    const lanes = createCustomerLanes<number>(1, undefined);
+    let c0 = lanes.enqueue("c0", 0, 0);
+    for (let i = 1; i < 1000; i += 1) c0 = lanes.enqueue("c0", i, 0);
+    lanes.requeue("c0", 1099, 0, 300);
+    lanes.requeue("c0", 1098, 0, 200);
+    const sent = new Map<number, number>();
+    let now = 0;
+    // One call a millisecond: each ends before the next tick.
+    const hooks = hooksOf((item, lane) => {
+      sent.set(item, now);
+      lane.inFlight += 1;
+    });
+    for (; now < 400; now += 1) {
+      lanes.dispatch(now, hooks);
+      c0.inFlight = 0;
+    }
+    expect(sent.get(1098)).toBe(200);
+    expect(sent.get(1099)).toBe(300);
+    // The queue waited a tick for each: item 199 at 199, item 200 at 201 (after 1098), 299 at 301 (after 1099).
+    expect(sent.get(199)).toBe(199);
+    expect(sent.get(200)).toBe(201);
+    expect(sent.get(298)).toBe(299);
+    expect(sent.get(299)).toBe(301);
   });
 
   test("a throttle of a customer at the common pace is the partner's and leaves the per-customer rate alone", () => {
     const { lanes, byCustomer } = lanesWithPaces([20, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
-    expect(lanes.throttle(byCustomer[3]!, 2_000, 1_990, 1_000)).toEqual({ own: false });
+    expect(lanes.throttle(byCustomer[3]!, 2_000, 1_990, 1_000)).toEqual({ own: false, notBefore: 3_000 });
     expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
   });
 
   test("throttles of several customers within a round trip are the partner's, even of a customer sent faster", () => {
     const { lanes, byCustomer } = lanesWithPaces([20, 5, 5, 5, 5, 5, 5, 5, 5, 5]);
-    expect(lanes.throttle(byCustomer[3]!, 2_000, 1_990, 1_000)).toEqual({ own: false });
-    expect(lanes.throttle(byCustomer[0]!, 2_030, 1_995, 1_000)).toEqual({ own: false });
+    expect(lanes.throttle(byCustomer[3]!, 2_000, 1_990, 1_000)).toEqual({ own: false, notBefore: 3_000 });
+    expect(lanes.throttle(byCustomer[0]!, 2_030, 1_995, 1_000)).toEqual({ own: false, notBefore: 3_030 });
     expect(lanes.customerPerSecond).toBe(Number.POSITIVE_INFINITY);
   });
 
@@ -147,6 +191,6 @@ describe("customer lanes", () => {
     for (let at = 5_000; at < 6_000; at += 200) for (const lane of others) lanes.succeeded(lane, at);
     for (const at of [5_950, 5_960, 5_970]) lanes.succeeded(c0, at);
     // Three in the last second is 3 a second, under the others' 5: a throttle of c0 is the partner's.
-    expect(lanes.throttle(c0, 6_000, 5_990, 1_000)).toEqual({ own: false });
+    expect(lanes.throttle(c0, 6_000, 5_990, 1_000)).toEqual({ own: false, notBefore: 7_000 });
   });
 });

@@ -13,7 +13,7 @@ const items = (customers: number, perCustomer: number): Item[] =>
 
 /** A task that records what ran, in what order, and how many ran at once (overall and per customer). */
 function recordingTask(answer: (item: Item, attempt: number) => Promise<string> | string = (item) => `ok ${item.n}`) {
-  const log: Array<{ item: Item; requestId: string }> = [];
+  const log: Array<{ item: Item; requestId: string; at: number }> = [];
   const active = new Map<string, number>();
   let activeTotal = 0;
   const peak = { total: 0, perCustomer: 0 };
@@ -23,7 +23,7 @@ function recordingTask(answer: (item: Item, attempt: number) => Promise<string> 
     peak,
     customerOf: (item: Item) => item.customer,
     async run(item: Item, call: { requestId: string; signal: AbortSignal }) {
-      log.push({ item, requestId: call.requestId });
+      log.push({ item, requestId: call.requestId, at: Date.now() });
       const attempt = (attempts.get(item.n) ?? 0) + 1;
       attempts.set(item.n, attempt);
       active.set(item.customer, (active.get(item.customer) ?? 0) + 1);
@@ -219,7 +219,7 @@ describe("runBulk", () => {
     expect(pulled).toBe(0);
   });
 
-  test("429s of many customers at once cut the partner-wide rate once, and each customer resumes after its own pause", async () => {
+  test("429s of many customers at once cut the partner-wide rate once; each refused item waits its Retry-After while the rest go on", async () => {
     vi.useFakeTimers();
     try {
       const task = recordingTask((item, attempt) => {
@@ -239,15 +239,23 @@ describe("runBulk", () => {
       // One cut, to just under what was accepted, for all nine: not nine cuts in a row.
       expect(throttledAt[0]).toBeLessThan(events[first - 1]!.ratePerSecond);
       expect(Math.min(...throttledAt)).toBeGreaterThan(0.95 * throttledAt[0]!);
-      // c0 was not throttled and goes on; the others wait out their second.
-      const c1 = task.log.filter((entry) => entry.item.customer === "c1");
-      expect(c1).toHaveLength(3);
-      expect(task.log.filter((entry) => entry.item.customer === "c0").length).toBeGreaterThan(3);
+      // The partner-wide rate answers the 429s: every customer goes on at it, the throttled ones too, and only
+      // the refused items wait.
+      expect(task.log.filter((entry) => entry.item.customer === "c1").length).toBeGreaterThan(3);
+      expect(task.log.filter((entry) => entry.item.n >= 20 && entry.item.n < 30 && entry.item.customer !== "c0")).toHaveLength(9);
       await vi.advanceTimersByTimeAsync(10_000);
       const results = await run;
       expect(results).toHaveLength(200);
       expect(results.every((result) => result.ok)).toBe(true);
       expect(task.log).toHaveLength(209);
+      // Each refused item went again a whole Retry-After after its 429 (which came 1 ms after the call), and first
+      // among its customer's items from then on.
+      for (let n = 21; n < 30; n += 1) {
+        const [refused, again] = task.log.filter((entry) => entry.item.n === n);
+        expect(again!.at - refused!.at).toBeGreaterThanOrEqual(1001);
+        const later = task.log.filter((entry) => entry.item.customer === again!.item.customer && entry.at > again!.at);
+        expect(later.every((entry) => entry.item.n > n)).toBe(true);
+      }
     } finally {
       vi.useRealTimers();
     }
