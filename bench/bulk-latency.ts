@@ -106,6 +106,7 @@ export async function runLatencyBench(): Promise<{ markdown: string; verdict: st
     ),
   ].join("\n");
   const verdict =
-    `${exact ? "0 duplicates and 0 lost" : "**duplicates or lost items**"}; ` + `minimum share of the limit (writes applied) ≥ 90 %: ${met ? "met" : "**missed**"}`;
+    `${exact ? "0 duplicates and 0 lost" : "**duplicates or lost items**"}; ` +
+    `minimum share of the limit (writes applied) ≥ 90 %: ${met ? "met" : "**missed**"}`;
   return { markdown, verdict };
 }

@@ -102,7 +102,16 @@ export function evaluate({ spec, report, stats }: Measured) {
   const appliedShare = (ideal - (spec.latency?.medianMs ?? 0) / 1000) / applySeconds;
   const failed = Object.values(report.failures).reduce((sum, count) => sum + count, 0);
   // The limit as a rate: all items over the shortest time the server allows; the share compares the times.
-  return { applied, lost, reportedTwice, failed, wallSeconds, limitPerSecond: spec.items / ideal, share: ideal / wallSeconds, appliedShare };
+  return {
+    applied,
+    lost,
+    reportedTwice,
+    failed,
+    wallSeconds,
+    limitPerSecond: spec.items / ideal,
+    share: ideal / wallSeconds,
+    appliedShare,
+  };
 }
 
 /** Runs part 2 and returns its markdown section and whether its targets were met. */
