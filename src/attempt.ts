@@ -109,10 +109,11 @@ export interface Transport {
 
 // The Authorization value of the last token, built once rather than for every attempt: a token is 1-2 KB, and each
 // new value of that size was copied once more when Headers checked it.
+// Nothing is cached before the first token, so that an empty one gets "Bearer " like any other.
 export function bearerHeader(): (token: string) => string {
-  let last = { token: "", header: "" };
+  let last: { token: string; header: string } | undefined;
   return (token) => {
-    if (token !== last.token) last = { token, header: `Bearer ${token}` };
+    if (last?.token !== token) last = { token, header: `Bearer ${token}` };
     return last.header;
   };
 }
@@ -127,8 +128,8 @@ export async function attempt(call: Call, settings: Transport, attempts: number,
   if (call.signal?.aborted) return aborted(call);
   if (settings.token) {
     // Errors from the token provider propagate unchanged: a broken credential does not heal on retry.
-    const pending = settings.token(call.signal ? { forceRefresh, signal: call.signal } : { forceRefresh });
-    const token = typeof pending === "string" ? pending : await pending;
+    // A token handed over at once (a cached one) is awaited too: one tick, beside a call that waits for the network.
+    const token = await settings.token(call.signal ? { forceRefresh, signal: call.signal } : { forceRefresh });
     call.headers.set("Authorization", settings.bearer(token));
     // Real tokens are long; a test's "t" is not worth cutting from every answer.
     if (token.length >= 8) call.tokens.add(token);
@@ -211,7 +212,7 @@ async function buffered(response: Response, tokens: ReadonlySet<string>, race: A
   const bytes = await raced(response.arrayBuffer(), race);
   const init = { status, statusText, headers: withoutTokensInHeaders(response.headers, tokens) };
   if (NULL_BODY_STATUSES.has(status)) return new Response(null, init);
-  if (tokens.size === 0 || bytes.byteLength === 0) return new Response(bytes, init);
+  // With no token or no byte, cutting finds nothing and the bytes come back as they were read.
   const text = utf8.decode(bytes);
   const clean = cutTokens(text, tokens);
   if (clean === text) return new Response(bytes, init);

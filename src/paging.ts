@@ -60,7 +60,8 @@ export async function* walkPages<Item>(
   for (let pages = 1; ; pages += 1) {
     const page = await readPage(runtime, operation, call, request);
     const meta = getResponseMeta(page);
-    const link = page.links?.next?.uri ? nextPage(runtime.baseUrl, page.links.next, operation.name) : undefined;
+    const next = page.links?.next;
+    const link = next?.uri ? nextPage(runtime.baseUrl, next.uri, next.headers, operation.name) : undefined;
     const items = meta ? attachResponseMeta(page.items, meta) : page.items;
     yield { items, next: link };
     if (!link) return;
@@ -129,10 +130,9 @@ const LEADING_VERSION = /^\/(v\d+)(?=[/?#]|$)/i;
  * prefixing the base path again would ask for /v1/v1/customers, as the .NET SDK did), rooted WITHOUT it
  * ("/customers/..."), or absolute. Whatever the form, the target must lie under the base URL, or it is refused.
  */
-export function nextPage(baseUrl: string, link: NextLink, operation: string): PageRequest {
+export function nextPage(baseUrl: string, uri: string, headers: NextLink["headers"], operation: string): PageRequest {
   const base = new URL(baseUrl);
   const basePath = base.pathname.replace(/\/+$/, "");
-  const uri = link.uri ?? "";
   const absolute = /^[a-z][a-z0-9+.-]*:/i.test(uri) || uri.startsWith("//");
   const target = !URL.canParse(uri, base)
     ? undefined
@@ -142,7 +142,7 @@ export function nextPage(baseUrl: string, link: NextLink, operation: string): Pa
   if (!target || target.origin !== base.origin || !target.pathname.startsWith(`${basePath}/`)) {
     throw new UnexpectedResponseError(operation, 200, [`the next-page link points outside ${base.origin}${basePath}; it was not followed`]);
   }
-  return { path: target.pathname.slice(basePath.length) + target.search, continuationToken: continuationTokenOf(link, operation) };
+  return { path: target.pathname.slice(basePath.length) + target.search, continuationToken: continuationTokenOf(headers, operation) };
 }
 
 // The base path ends in the version segment ("/v1") or, for a mock or proxy, may have none.
@@ -156,9 +156,9 @@ function underApiRoot(basePath: string, path: string): string {
 }
 
 // Only the continuation token is taken from a link's headers: the others could redirect or impersonate.
-function continuationTokenOf(link: NextLink, operation: string): string | undefined {
+function continuationTokenOf(headers: NextLink["headers"], operation: string): string | undefined {
   let token: string | undefined;
-  for (const header of link.headers ?? []) {
+  for (const header of headers ?? []) {
     if (header.key?.toLowerCase() !== "ms-continuationtoken" || typeof header.value !== "string") continue;
     if (!isHeaderSafe(header.value))
       throw new UnexpectedResponseError(operation, 200, [

@@ -216,8 +216,7 @@ async function pause(call: Call, settings: Settings, delayMs: number): Promise<v
     if (call.signal?.aborted) throw aborted(call);
     throw error;
   }
-  // An injected sleep may ignore the signal.
-  if (call.signal?.aborted) throw aborted(call);
+  // An injected sleep may ignore the signal: the next attempt begins by checking it.
 }
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {

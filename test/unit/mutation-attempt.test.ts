@@ -1,5 +1,6 @@
 import { getEventListeners } from "node:events";
-import { describe, expect, test, vi } from "vitest";
+import { afterEach, describe, expect, test, vi } from "vitest";
+import { CallRequest, type TypedCall } from "../../src/attempt.js";
 import { AbortedError } from "../../src/errors.js";
 import { createRetryingFetch } from "../../src/retry.js";
 
@@ -121,5 +122,107 @@ describe("an answer that is retried", () => {
     const response = await retrying(new Request(url));
     expect(response.status).toBe(200);
     expect(fetch).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("the Authorization header", () => {
+  test("every token, an empty one too, is sent after `Bearer `, each call with its own", async () => {
+    const tokens = ["", "token-value-a", "token-value-a", "", "token-value-b"];
+    const fetch = vi.fn(async (_request: Request) => new Response("{}"));
+    const retrying = createRetryingFetch({ fetch, retry: false, token: () => tokens[fetch.mock.calls.length]! });
+    for (const _ of tokens) await (await retrying(new Request(url))).text();
+    // Headers trim the value, so "Bearer " + "" goes out as "Bearer".
+    expect(fetch.mock.calls.map(([request]) => request.headers.get("Authorization"))).toEqual([
+      "Bearer",
+      "Bearer token-value-a",
+      "Bearer token-value-a",
+      "Bearer",
+      "Bearer token-value-b",
+    ]);
+  });
+});
+
+describe("the listeners of an attempt", () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  test("a call through the global fetch makes Node print no warning", async () => {
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async () => new Response("{}")),
+    );
+    const warnings: Error[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning);
+    };
+    process.on("warning", onWarning);
+    try {
+      const response = await createRetryingFetch({ retry: false, token: () => "token-value-long" })(new Request(url));
+      expect(await response.text()).toBe("{}");
+      // Node emits a warning on the next tick.
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings).toEqual([]);
+  });
+
+  /** Each Request built with a signal, that signal and the abort listeners it had once the Request was built. */
+  function watchRequests(): Map<Request, { signal: AbortSignal; before: readonly unknown[] }> {
+    const built = new Map<Request, { signal: AbortSignal; before: readonly unknown[] }>();
+    const Base = globalThis.Request;
+    vi.stubGlobal(
+      "Request",
+      class extends Base {
+        constructor(input: RequestInfo | URL, init?: RequestInit) {
+          super(input, init);
+          if (init?.signal) built.set(this, { signal: init.signal, before: getEventListeners(init.signal, "abort") });
+        }
+      },
+    );
+    return built;
+  }
+
+  test("the attempt's signal holds the custom fetch's Request while it is in flight, and lets it go after", async () => {
+    const input = new Request(url);
+    const built = watchRequests();
+    let during: unknown[] = [];
+    const fetch = vi.fn(async (request: Request) => {
+      const { signal, before } = built.get(request)!;
+      during = getEventListeners(signal, "abort").filter((listener) => !before.includes(listener));
+      return new Response('{"id":"s-1"}');
+    });
+    const response = await createRetryingFetch({ fetch, retry: false, token: () => "token-value-long" })(input);
+    expect(await response.text()).toBe('{"id":"s-1"}');
+    const request = fetch.mock.calls[0]![0];
+    const { signal, before } = built.get(request)!;
+    // Once the attempt is over, every listener it added to its signal is gone...
+    expect(getEventListeners(signal, "abort").filter((listener) => !before.includes(listener))).toEqual([]);
+    // ...and while the fetch was in flight, one of them returned the Request (called now, when none can change the call).
+    expect(during.map((listener) => (listener as () => unknown)())).toContain(request);
+  });
+
+  test("a failed custom fetch leaves no listener on the attempt's signal either", async () => {
+    const built = watchRequests();
+    const fetch = vi.fn(async (_request: Request): Promise<Response> => Promise.reject(new Error("down")));
+    await expect(createRetryingFetch({ fetch, retry: false })(new Request(url))).rejects.toThrow("could not reach the service");
+    const { signal, before } = built.get(fetch.mock.calls[0]![0])!;
+    expect(getEventListeners(signal, "abort").filter((listener) => !before.includes(listener))).toEqual([]);
+  });
+});
+
+describe("a typed call's answer", () => {
+  test("a call that sends no ids and gets none back has its answer as it came, tokens or not", async () => {
+    const served = new Response('{"id":"s-1"}', { status: 200 });
+    const answerTo: TypedCall = { sent: {} };
+    const fetch = vi.fn(async (_request: Request) => served);
+    const retrying = createRetryingFetch({ fetch, retry: false, token: () => "token-value-long" });
+    const response = await retrying(new CallRequest(url, { partnerCenterCall: answerTo }));
+    expect(response).toBe(served);
+    expect(answerTo).toEqual({
+      sent: {},
+      response: served,
+      text: '{"id":"s-1"}',
+      echoed: { requestId: undefined, correlationId: undefined },
+    });
   });
 });

@@ -102,6 +102,18 @@ describe("a write's answer", () => {
     await expect(write(() => new Response(" \n", { status: 202 }))).resolves.toMatchObject({ id: subscriptionId });
   });
 
+  test("a 202 with no body at all, read through middleware, is read back by id", async () => {
+    let calls = 0;
+    const { pc, fetch } = client(() =>
+      calls++ === 0 ? new Response(null, { status: 202, headers: { "Content-Length": "0" } }) : new Response(JSON.stringify(subscription)),
+    );
+    pc.raw.use({ onResponse: () => undefined });
+    const result = await pc.subscriptions.update(customerId, subscription);
+    expect(result).toMatchObject({ id: subscriptionId });
+    expect(getResponseMeta(result)?.status).toBe(202);
+    expect(fetch).toHaveBeenCalledTimes(2);
+  });
+
   test("a 200 with an empty body is not taken for a 202", async () => {
     const error = await write(() => new Response("", { status: 200 })).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UnexpectedResponseError);

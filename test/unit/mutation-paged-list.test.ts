@@ -51,6 +51,8 @@ describe("byPage's continuation token", () => {
     ["a path with two leading slashes", "//customers?seek=2"],
     ["a longer path", "/customersX?seek=2"],
     ["a path that climbs out", "/customers/../users"],
+    ["a path naming another host before the list's", "//other.example/customers?seek=2"],
+    ["a path no URL parser takes", "http://["],
   ])("refuses %s as another list's", (_, path) => {
     expect(problems({ continuationToken: token([path, "t"]) })).toEqual([otherList]);
   });
@@ -65,6 +67,12 @@ describe("byPage's continuation token", () => {
 });
 
 describe("byPage's settings", () => {
+  test("a refusal names the list's byPage", () => {
+    const { list } = customers();
+    expect(() => list.byPage({ maxPageSize: 0 })).toThrow("customers.list.byPage was not sent: settings.maxPageSize must be positive");
+    expect(() => list.byPage({ continuationToken: "not a token" })).toThrow(`customers.list.byPage was not sent: ${notOurs}`);
+  });
+
   test.each([
     [{ continuationToken: 5 }, "settings.continuationToken must be a string"],
     [{ continuationToken: "" }, "settings.continuationToken must not be empty"],
