@@ -22,9 +22,7 @@
  * - {@link AdaptiveRate.hold} stops probing for the end of a run.
  * - At a latency (answers a round trip after their calls), a throttle's episode is measured by send time: the
  *   calls sent from the first refused one until its answer came met an empty bucket, so what the service accepted
- *   of them is its rate. Episodes are pooled, and once one has measured the limit the rate probes above it slowly
- *   (0.3 % a second) instead of along the cubic, since each throttle then costs a round trip of refusals and a
- *   whole Retry-After. A first throttle while far fewer calls went than the rate allowed is a lone burst, not the
+ *   of them is its rate: the rate goes just under it as their answers come. A first throttle while far fewer calls went than the rate allowed is a lone burst, not the
  *   limit: the rate comes down to twice what went, and slow start goes on.
  * - A steered rate (the bulk runner's partner-wide one, whose calls do not pause after a 429: only the refused
  *   call waits its Retry-After) is cut once, at its first throttle, and from then on is steered by refusals: each
@@ -83,10 +81,6 @@ const UNMEASURED_BETA = 0.7;
 const SATURATED = 0.9;
 /** ...or if this share of them or more was refused. */
 const SATURATED_REFUSED = 0.1;
-/** Episodes measured are pooled over about this long. */
-const POOL_MS = 10_000;
-/** Once episodes have measured the limit, the rate probes above it by this share of it per second. */
-const PROBE_PER_SECOND = 0.003;
 /** A later cut measures since the one before, at least this long after it (by default, throttles sooner are the same event). */
 const MIN_WINDOW_MS = 200;
 
@@ -300,10 +294,6 @@ export class AdaptiveRate {
    */
   #episode: { from: number; to: number; perSecond: number } | undefined;
   /** What earlier episodes measured (accepted calls, over ms), and what the current one has measured so far. */
-  #pool = { accepted: 0, spanMs: 0 };
-  #current = { accepted: 0, spanMs: 0 };
-  /** Whether episodes measured the limit: the rate then probes above it slowly (PROBE_PER_SECOND), not along the cubic. */
-  #measured = false;
   /** When a lone burst was last refused before the first throttle: its other refusals are the same event. */
   #burstAt = Number.NEGATIVE_INFINITY;
   #steer: boolean;
@@ -430,11 +420,6 @@ export class AdaptiveRate {
     this.#lastCut = now;
     this.#steppedDownAt = now;
     this.#episode = now - sentAt >= SEND_SLOT_MS ? { from: sentAt, to: now, perSecond: rateBefore } : undefined;
-    this.#pool = { accepted: this.#pool.accepted + this.#current.accepted, spanMs: this.#pool.spanMs + this.#current.spanMs };
-    // The last POOL_MS of episodes or so: a limit that changes is followed.
-    if (this.#pool.spanMs > POOL_MS) this.#pool = { accepted: (this.#pool.accepted * POOL_MS) / this.#pool.spanMs, spanMs: POOL_MS };
-    this.#current = { accepted: 0, spanMs: 0 };
-    if (this.#measured) this.#remeasure();
     this.#setRate(this.#lastMaxRate * this.#options.beta);
     this.#pacer.empty();
   }
@@ -487,11 +472,7 @@ export class AdaptiveRate {
     }
     const t = (now - this.#lastCut) / 1000 - this.#window;
     const floor = this.#options.beta * this.#lastMaxRate;
-    const cubic = this.#holding
-      ? floor
-      : this.#measured
-        ? floor * (1 + (PROBE_PER_SECOND * (now - this.#lastCut)) / 1000)
-        : this.#lastMaxRate * (1 + this.#options.scale * t ** 3);
+    const cubic = this.#holding ? floor : this.#lastMaxRate * (1 + this.#options.scale * t ** 3);
     const ceiling = HEADROOM * this.#accepted.perSecond(now);
     this.#setRate(Math.min(cubic, Math.max(ceiling, this.#rate)));
   }
@@ -533,18 +514,11 @@ export class AdaptiveRate {
     // spare, and what it accepted of them says only that the limit is higher.
     const saturated = (refused >= 2 && refused >= SATURATED_REFUSED * answered) || (sent * 1000) / spanMs >= SATURATED * perSecond;
     if (answered < sent / 2 || spanMs <= 0 || !saturated) return;
-    this.#current = { accepted: (sent * ok) / answered, spanMs };
-    this.#remeasure();
-  }
-
-  /** Sets the limit found from the episodes measured, once they hold enough calls. */
-  #remeasure(): void {
-    const acceptedCalls = this.#pool.accepted + this.#current.accepted;
+    const acceptedCalls = (sent * ok) / answered;
     if (acceptedCalls < MIN_MEASURED) return;
-    const accepted = Math.max(this.#options.minPerSecond, (acceptedCalls * 1000) / (this.#pool.spanMs + this.#current.spanMs));
-    this.#measured = true;
+    const accepted = Math.max(this.#options.minPerSecond, (acceptedCalls * 1000) / spanMs);
     this.#lastMaxRate = accepted;
-    // The rate goes just under the better measure, unless the cubic curve has it there already.
+    // The rate goes just under the better measure, unless it is there already.
     const floor = this.#options.beta * accepted;
     if (this.#rate < floor || this.#rate > accepted) this.#setRate(floor);
   }
