@@ -379,9 +379,9 @@ export class AdaptiveRate {
     if (sentAt < this.#burstAt) return;
     if (!this.throttled && now - sentAt >= SEND_SLOT_MS) {
       const before = this.#ledger.sum(Math.max(this.#startedAt, sentAt - FIRST_WINDOW_MS * 2), sentAt);
-      const sentPerSecond = before.spanMs > 0 ? (before.sent * 1000) / before.spanMs : 0;
-      // Once: a throttle after it is the limit.
-      if (this.#burstAt === Number.NEGATIVE_INFINITY && sentPerSecond < SATURATED * this.#rate) {
+      const sentPerSecond = (before.sent * 1000) / before.spanMs;
+      // Once: a throttle after it is the limit. (A call in the run's first slot has no pace before it to read.)
+      if (this.#burstAt === Number.NEGATIVE_INFINITY && before.spanMs > 0 && sentPerSecond < SATURATED * this.#rate) {
         this.#burstAt = now;
         this.#setRate(Math.min(this.#rate, Math.max(this.#options.minPerSecond, SLOW_START_CEILING * sentPerSecond)));
         this.#pacer.empty();

@@ -1,0 +1,271 @@
+import { describe, expect, test } from "vitest";
+import { AdaptiveRate } from "../../src/bulk/adaptive-rate.js";
+
+// The steered rate (the bulk runner's partner-wide one), step by step, with explicit times. The rules, from the
+// file's comment: cut once at the first throttle; then each success of a call sent since that cut adds 0.02 per
+// second of quiet (2 % a second at the rate's pace: as many successes a second as the rate), up to four times that
+// after three quiet seconds; a refusal of a call sent since the last step down steps it down 3 %.
+
+/**
+ * A steered rate of 50 a second cut at 1000 ms, after a second of 100 successes a second (of calls it did not
+ * pace): never above the rate itself, so 0.97 of 50, 48.5.
+ */
+function cutAt1000(): AdaptiveRate {
+  const rate = new AdaptiveRate(0, { initialPerSecond: 50 }, { steer: true });
+  for (let at = 0; at < 1000; at += 10) rate.onSuccess(at);
+  rate.onThrottle(1000, { sentAt: 1000 });
+  return rate;
+}
+
+/** Successes of calls sent at `from`, `from + stepMs`, ... until `to`, each answered as it is sent. */
+function succeed(rate: AdaptiveRate, from: number, to: number, stepMs = 10): void {
+  for (let at = from; at < to; at += stepMs) rate.onSuccess(at, at);
+}
+
+describe("a steered rate", () => {
+  test("is cut once at its first throttle, as an unsteered rate is", () => {
+    expect(cutAt1000().perSecond).toBeCloseTo(50 * 0.97, 10);
+  });
+
+  test("grows by 0.02 a success, times one plus the quiet seconds, at most four times", () => {
+    const rate = cutAt1000();
+    // 100 successes a second from the cut: the service accepts more than the rate, so nothing caps the growth.
+    succeed(rate, 1000, 4000);
+    // Success k (k = 0..299) comes k / 100 s after the cut: 0.02 (1 + k / 100) each.
+    const firstThree = 0.02 * (300 + (299 * 300) / 2 / 100);
+    expect(rate.perSecond).toBeCloseTo(48.5 + firstThree, 6);
+    succeed(rate, 4000, 5000);
+    // Three quiet seconds on: four times 0.02 for each of the next 100.
+    expect(rate.perSecond).toBeCloseTo(48.5 + firstThree + 100 * 0.08, 6);
+  });
+
+  test("a refusal starts the quiet seconds again", () => {
+    const rate = cutAt1000();
+    succeed(rate, 1000, 5000);
+    rate.onThrottle(5000, { sentAt: 5000 });
+    const after = rate.perSecond;
+    rate.onSuccess(5010, 5010);
+    expect(rate.perSecond - after).toBeCloseTo(0.02 * 1.01, 10);
+  });
+
+  test("grows only for successes of calls sent since the cut, the one sent at its instant included", () => {
+    const rate = cutAt1000();
+    succeed(rate, 1000, 2000);
+    const before = rate.perSecond;
+    rate.onSuccess(2000, 999);
+    rate.onSuccess(2000);
+    expect(rate.perSecond).toBe(before);
+    const cut = cutAt1000();
+    cut.onSuccess(1000, 1000);
+    expect(cut.perSecond).toBeCloseTo(48.5 + 0.02, 10);
+  });
+
+  test("grows no faster than a tenth over what the service accepts", () => {
+    const rate = cutAt1000();
+    // One success a second once the second before the cut is past: far under the rate, which does not grow.
+    succeed(rate, 2500, 8500, 1000);
+    expect(rate.perSecond).toBeCloseTo(48.5, 10);
+  });
+
+  test("steps down 3 % at a refusal of a call sent since the cut, the one sent at its instant included, once a round trip", () => {
+    const rate = cutAt1000();
+    rate.onThrottle(1100, { sentAt: 1000 });
+    expect(rate.perSecond).toBeCloseTo(48.5 * 0.97, 10);
+    // Sent before that step: the same congestion.
+    rate.onThrottle(1200, { sentAt: 1099 });
+    expect(rate.perSecond).toBeCloseTo(48.5 * 0.97, 10);
+    // Sent at the step's instant: the rate after it was refused too.
+    rate.onThrottle(1300, { sentAt: 1100 });
+    expect(rate.perSecond).toBeCloseTo(48.5 * 0.97 * 0.97, 10);
+    // Sent before the cut: nothing, not even the quiet seconds start again.
+    rate.onThrottle(1400, { sentAt: 999 });
+    expect(rate.perSecond).toBeCloseTo(48.5 * 0.97 * 0.97, 10);
+  });
+
+  test("a refusal of a call sent before the cut does not start the quiet seconds again", () => {
+    const rate = cutAt1000();
+    succeed(rate, 1000, 5000);
+    rate.onThrottle(5000, { sentAt: 999 });
+    const after = rate.perSecond;
+    rate.onSuccess(5010, 5010);
+    expect(rate.perSecond - after).toBeCloseTo(0.08, 10);
+  });
+
+  test("holds at 0.97 of what the service accepted of the calls sent two to four seconds before, and then neither grows nor steps down", () => {
+    const rate = cutAt1000();
+    // 100 calls a second accepted; the rate grows past 100 meanwhile (to 110 at most).
+    succeed(rate, 1000, 9000);
+    expect(rate.perSecond).toBeGreaterThan(100);
+    rate.hold(9000);
+    expect(rate.perSecond).toBeCloseTo(100 * 0.97, 6);
+    succeed(rate, 9000, 10_000);
+    rate.onThrottle(10_000, { sentAt: 10_000 });
+    expect(rate.perSecond).toBeCloseTo(100 * 0.97, 6);
+    // Once: holding again changes nothing.
+    rate.hold(20_000);
+    expect(rate.perSecond).toBeCloseTo(100 * 0.97, 6);
+  });
+
+  test("holds from one whole second of calls, and from its own rate with less", () => {
+    // Cut at 1000: four seconds back from 5000 reach before the cut, so the window is the one second from the cut.
+    const rate = cutAt1000();
+    succeed(rate, 1000, 5000, 20);
+    expect(rate.perSecond).toBeGreaterThan(50);
+    rate.hold(4000);
+    // 50 calls a second accepted in [1000, 2000).
+    expect(rate.perSecond).toBeCloseTo(50 * 0.97, 6);
+    const early = cutAt1000();
+    succeed(early, 1000, 3000, 20);
+    const before = early.perSecond;
+    // Under a second from the cut to two seconds ago: it steps down from its own rate.
+    early.hold(3500);
+    expect(early.perSecond).toBeCloseTo(before * 0.97, 6);
+  });
+
+  test("an unsteered rate holds at beta times the rate last throttled", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 50 });
+    rate.onThrottle(1000, { sentAt: 1000 });
+    // Along the cubic, past the rate throttled (35: 0.7 of 50, with no success before) after a few seconds at 100
+    // successes a second.
+    for (let at = 1000; at < 8000; at += 10) rate.onSuccess(at);
+    expect(rate.perSecond).toBeGreaterThan(35);
+    rate.hold(8000);
+    expect(rate.perSecond).toBeCloseTo(0.97 * 35, 6);
+  });
+});
+
+/**
+ * A steered rate of 40 a second that sent 40 calls a second from 0 to 2000 ms (one every 25 ms) and heard back only
+ * of the first ten by 2000 ms, as successes in its last 200 ms: a latency of answers that read, by answer time,
+ * half the pace the calls went at.
+ */
+function sentAtForty(): { rate: AdaptiveRate; sent: number[] } {
+  const rate = new AdaptiveRate(0, { initialPerSecond: 40 }, { steer: true });
+  const sent: number[] = [];
+  for (let at = 0; at < 2000; at += 25) {
+    let when = at;
+    // The bucket holds four tokens and starts with one: a call may wait a millisecond for float rounding.
+    while (rate.tryAcquire(when) > 0) when += 1;
+    sent.push(when);
+  }
+  sent.slice(0, 10).forEach((sentAt, i) => rate.onSuccess(1800 + 20 * i, sentAt));
+  return { rate, sent };
+}
+
+describe("a steered rate's first cut", () => {
+  test("reads what the service accepted by send time in the second before the refused call", () => {
+    const { rate } = sentAtForty();
+    // Refused: the call sent at 1000 ms, heard of at 2000. By answer time, 10 successes over the last 500 ms
+    // (20 a second); by send time, the 40 calls of [0, 1000) went, and all ten of them answered were accepted.
+    rate.onThrottle(2000, { sentAt: 1000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
+  });
+
+  test("an unsteered rate reads answers only", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 40 });
+    for (let at = 0; at < 2000; at += 25) while (rate.tryAcquire(at) > 0) at += 1;
+    for (let i = 0; i < 10; i += 1) rate.onSuccess(1800 + 20 * i, 25 * i);
+    rate.onThrottle(2000, { sentAt: 1000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 20, 6);
+  });
+
+  test("then goes to just under what the service accepted of the calls sent until the refusal was heard of, as their answers come", () => {
+    const { rate, sent } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000 });
+    // Of the 40 calls sent from 1000 to 2000 ms, the service took 30: ten refusals (the one at 1000 ms heard of
+    // already), then thirty successes.
+    const episode = sent.filter((at) => at >= 1000 && at < 2000);
+    expect(episode).toHaveLength(40);
+    episode.slice(1, 10).forEach((sentAt, i) => rate.onThrottle(2100 + i, { sentAt }));
+    // Refusals of calls sent before the cut do not step the rate down.
+    expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
+    // Half answered (10 refused, 10 accepted): 40 * 10 / 20 = 20 a second.
+    episode.slice(10, 20).forEach((sentAt, i) => rate.onSuccess(2200 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 20, 6);
+    // All answered: 40 * 30 / 40 = 30 a second.
+    episode.slice(20).forEach((sentAt, i) => rate.onSuccess(2300 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 30, 6);
+  });
+
+  test("a measure of fewer than ten accepted calls, or of fewer than half the calls, changes nothing", () => {
+    const { rate, sent } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000 });
+    const episode = sent.filter((at) => at >= 1000 && at < 2000);
+    // 16 refused (the one at 1000 ms and 15 more), then 4 accepted: 20 of 40 answered, 40 * 4 / 20 = 8 calls.
+    episode.slice(1, 16).forEach((sentAt, i) => rate.onThrottle(2100 + i, { sentAt }));
+    episode.slice(16, 20).forEach((sentAt, i) => rate.onSuccess(2200 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
+    // 40 * 5 / 21: 9.5 calls.
+    rate.onSuccess(2300, episode[20]!);
+    expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
+    // 40 * 6 / 22: 10.9 calls, over a second.
+    rate.onSuccess(2301, episode[21]!);
+    expect(rate.perSecond).toBeCloseTo((0.97 * 40 * 6) / 22, 6);
+  });
+
+  test("a measure waits for half the calls to be answered", () => {
+    const { rate, sent } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000 });
+    const episode = sent.filter((at) => at >= 1000 && at < 2000);
+    // 19 answered, all accepted but the first: fewer than half of the 40.
+    episode.slice(1, 19).forEach((sentAt, i) => rate.onSuccess(2100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
+    // The 20th: 40 * 19 / 20 = 38 a second, under the rate: it goes to 0.97 of that.
+    rate.onSuccess(2200, episode[19]!);
+    expect(rate.perSecond).toBeCloseTo(0.97 * 38, 6);
+  });
+});
+
+describe("a first throttle", () => {
+  /** A rate of 100 a second that sent a call every 50 ms from 0 to 450 ms: 20 a second, a fifth of what it allowed. */
+  function sentAtTwenty(options: { steer?: boolean } = {}): AdaptiveRate {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, options);
+    for (let at = 0; at <= 450; at += 50) expect(rate.tryAcquire(at)).toBe(0);
+    return rate;
+  }
+
+  test("of a call sent while far fewer went than the rate allowed is a lone burst: down to twice what went, still in slow start", () => {
+    for (const steer of [false, true]) {
+      const rate = sentAtTwenty({ steer });
+      // The call sent at 450 ms, heard of at 600: 9 calls over the 450 ms before it.
+      rate.onThrottle(600, { sentAt: 450 });
+      expect(rate.perSecond).toBeCloseTo(2 * 20, 6);
+      expect(rate.throttled).toBe(false);
+      // Its other refusals (calls sent before it was heard of) are the same event.
+      rate.onThrottle(650, { sentAt: 599 });
+      expect(rate.perSecond).toBeCloseTo(40, 6);
+      // A refusal of a call sent at the instant the burst was heard of or later is the limit: a cut (AWS's, with
+      // nothing accepted to measure).
+      rate.onThrottle(700, { sentAt: 600 });
+      expect(rate.throttled).toBe(true);
+      expect(rate.perSecond).toBeCloseTo(40 * 0.7 * 0.97, 6);
+    }
+  });
+
+  test("is a lone burst once only", () => {
+    const rate = sentAtTwenty();
+    rate.onThrottle(600, { sentAt: 450 });
+    for (let at = 600; at <= 1500; at += 50) rate.tryAcquire(at);
+    rate.onThrottle(1700, { sentAt: 1500 });
+    expect(rate.throttled).toBe(true);
+  });
+
+  test("heard of within 50 ms of its call, or of a call in the run's first 50 ms, is the limit", () => {
+    const soon = sentAtTwenty();
+    soon.onThrottle(499, { sentAt: 450 });
+    expect(soon.throttled).toBe(true);
+    const first = new AdaptiveRate(0, { initialPerSecond: 100 });
+    expect(first.tryAcquire(0)).toBe(0);
+    first.onThrottle(200, { sentAt: 30 });
+    expect(first.throttled).toBe(true);
+    expect(first.perSecond).toBeCloseTo(100 * 0.7 * 0.97, 6);
+  });
+
+  test("of a call sent while calls went at nine tenths of the rate or more is the limit", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 });
+    // 90 a second over the second before the refused call (its first 50 ms slot has the first call only).
+    for (let at = 0; at < 1000; at += 100 / 9) rate.tryAcquire(at);
+    rate.onThrottle(1100, { sentAt: 1000 });
+    expect(rate.throttled).toBe(true);
+  });
+});
