@@ -269,3 +269,50 @@ describe("a first throttle", () => {
     expect(rate.throttled).toBe(true);
   });
 });
+
+describe("an unsteered rate's cuts", () => {
+  /** An unsteered rate of 100 a second cut at 1000 ms with no success before it: AWS's cut, to 0.97 of 70. */
+  function cutAt1000(): AdaptiveRate {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 });
+    rate.onThrottle(1000, { sentAt: 1000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 70, 6);
+    return rate;
+  }
+
+  test("the first measures the successes of the last half second, or of the last second when fewer than ten came", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 });
+    // 20 a second: ten in the last half second.
+    for (let at = 0; at < 1000; at += 50) rate.onSuccess(at);
+    rate.onThrottle(1000, { sentAt: 1000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 20, 6);
+    const slower = new AdaptiveRate(0, { initialPerSecond: 100 });
+    // 16 a second: eight in the last half second; the meter's whole second is its ten 100 ms slots back from the
+    // current one, [100, 1000] here: 14 successes over 900 ms.
+    for (let at = 0; at < 1000; at += 62.5) slower.onSuccess(at);
+    slower.onThrottle(1000, { sentAt: 1000 });
+    expect(slower.perSecond).toBeCloseTo((0.97 * 14) / 0.9, 6);
+  });
+
+  test("a throttle within 200 ms of a cut, or of a call sent before it, is the same event", () => {
+    const rate = cutAt1000();
+    rate.onThrottle(1199, { sentAt: 1100 });
+    rate.onThrottle(1300, { sentAt: 999 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 70, 6);
+    // 200 ms after the cut, of a call sent at its instant: a new cut (nothing accepted since: AWS's again).
+    rate.onThrottle(1200, { sentAt: 1000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 0.97 * 70, 6);
+  });
+
+  test("with too few calls to measure because fewer went than the rate allowed, steps down from the last cut", () => {
+    const idle = cutAt1000();
+    // A token given back: fewer calls were ready than the rate allowed.
+    idle.refund(1100);
+    idle.onThrottle(1400, { sentAt: 1300 });
+    expect(idle.perSecond).toBeCloseTo(0.97 * 0.97 * 70, 6);
+    // Given back at the cut's instant: not since it, so the calls went and hardly any got through: AWS's cut.
+    const busy = cutAt1000();
+    busy.refund(1000);
+    busy.onThrottle(1400, { sentAt: 1300 });
+    expect(busy.perSecond).toBeCloseTo(0.7 * 0.97 * 0.97 * 70, 6);
+  });
+});
