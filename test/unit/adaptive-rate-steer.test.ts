@@ -316,3 +316,48 @@ describe("an unsteered rate's cuts", () => {
     expect(busy.perSecond).toBeCloseTo(0.7 * 0.97 * 0.97 * 70, 6);
   });
 });
+
+describe("a steered rate's episode", () => {
+  /**
+   * A steered rate of 100 a second sending 40 a second (every 25 ms) from 0 to 3000 ms: a lone burst refused at
+   * 1100 ms (down to twice the 40 that went, 80), then the limit at 3000 ms, of the call sent at 2000 (nothing
+   * measured: 0.97 of 0.7 of 80). The episode: the 40 calls of [2000, 3000), sent at half the rate of 80.
+   */
+  function episodeUnderTheRate(): { rate: AdaptiveRate; episode: number[] } {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
+    const sent: number[] = [];
+    for (let at = 0; at < 3000; at += 25) {
+      if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
+      expect(rate.tryAcquire(at)).toBe(0);
+      sent.push(at);
+    }
+    expect(rate.perSecond).toBe(80);
+    rate.onThrottle(3000, { sentAt: 2000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+    return { rate, episode: sent.filter((at) => at >= 2000) };
+  }
+
+  test("of calls sent well under the rate, with one refused, measures nothing: the limit may be higher", () => {
+    const { rate, episode } = episodeUnderTheRate();
+    episode.slice(1).forEach((sentAt, i) => rate.onSuccess(3100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+  });
+
+  test("of calls sent well under the rate, a tenth of them refused and at least two, measures what was accepted", () => {
+    const { rate, episode } = episodeUnderTheRate();
+    // Four refused of 40 (the one at 2000 and three more): 40 * 36 / 40 = 36 a second.
+    episode.slice(1, 4).forEach((sentAt, i) => rate.onThrottle(3050 + i, { sentAt }));
+    episode.slice(4).forEach((sentAt, i) => rate.onSuccess(3100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 36, 6);
+  });
+
+  test("of calls sent well under the rate, two refused but under a tenth, measures nothing", () => {
+    const { rate, episode } = episodeUnderTheRate();
+    // 18 accepted, then the second refusal (20 answered, the first measure), then 20 more accepted: 2 of 21
+    // refused and fewer after.
+    episode.slice(2, 20).forEach((sentAt, i) => rate.onSuccess(3100 + i, sentAt));
+    rate.onThrottle(3200, { sentAt: episode[1]! });
+    episode.slice(20).forEach((sentAt, i) => rate.onSuccess(3300 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+  });
+});
