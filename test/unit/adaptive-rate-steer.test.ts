@@ -131,16 +131,18 @@ describe("a steered rate", () => {
     expect(rate.perSecond).toBeGreaterThan(35);
     rate.hold(8000);
     expect(rate.perSecond).toBeCloseTo(0.97 * 35, 6);
+    for (let at = 8000; at < 9000; at += 10) rate.onSuccess(at);
+    expect(rate.perSecond).toBeCloseTo(0.97 * 35, 6);
   });
 });
 
 /**
- * A steered rate of 40 a second that sent 40 calls a second from 0 to 2000 ms (one every 25 ms) and heard back only
+ * A steered rate of 44 a second that sent 40 calls a second (over nine tenths of it: no lone burst) from 0 to 2000 ms (one every 25 ms) and heard back only
  * of the first ten by 2000 ms, as successes in its last 200 ms: a latency of answers that read, by answer time,
  * half the pace the calls went at.
  */
 function sentAtForty(): { rate: AdaptiveRate; sent: number[] } {
-  const rate = new AdaptiveRate(0, { initialPerSecond: 40 }, { steer: true });
+  const rate = new AdaptiveRate(0, { initialPerSecond: 44 }, { steer: true });
   const sent: number[] = [];
   for (let at = 0; at < 2000; at += 25) {
     let when = at;
@@ -173,10 +175,11 @@ describe("a steered rate's first cut", () => {
     const { rate, sent } = sentAtForty();
     rate.onThrottle(2000, { sentAt: 1000 });
     // Of the 40 calls sent from 1000 to 2000 ms, the service took 30: ten refusals (the one at 1000 ms heard of
-    // already), then thirty successes.
+    // already; the others refused by a limit this rate does not answer for, which count the same), then thirty
+    // successes.
     const episode = sent.filter((at) => at >= 1000 && at < 2000);
     expect(episode).toHaveLength(40);
-    episode.slice(1, 10).forEach((sentAt, i) => rate.onThrottle(2100 + i, { sentAt }));
+    episode.slice(1, 10).forEach((sentAt) => rate.onRefused(sentAt));
     // Refusals of calls sent before the cut do not step the rate down.
     expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
     // Half answered (10 refused, 10 accepted): 40 * 10 / 20 = 20 a second.
@@ -254,11 +257,38 @@ describe("a first throttle", () => {
     const soon = sentAtTwenty();
     soon.onThrottle(499, { sentAt: 450 });
     expect(soon.throttled).toBe(true);
+    const at50 = sentAtTwenty();
+    at50.onThrottle(500, { sentAt: 450 });
+    expect(at50.throttled).toBe(false);
     const first = new AdaptiveRate(0, { initialPerSecond: 100 });
     expect(first.tryAcquire(0)).toBe(0);
     first.onThrottle(200, { sentAt: 30 });
     expect(first.throttled).toBe(true);
     expect(first.perSecond).toBeCloseTo(100 * 0.7 * 0.97, 6);
+  });
+
+  test("counts a token given back as a call not sent", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 });
+    // 20 calls a second went; thirty more tokens were taken and given back (no call was ready after all).
+    for (let at = 0; at <= 450; at += 50) {
+      expect(rate.tryAcquire(at)).toBe(0);
+      for (const extra of [at + 10, at + 20, at + 30]) if (rate.tryAcquire(extra) === 0) rate.refund(extra);
+    }
+    rate.onThrottle(600, { sentAt: 450 });
+    expect(rate.throttled).toBe(false);
+    expect(rate.perSecond).toBeCloseTo(40, 6);
+  });
+
+  test("measures nothing from successes over less than 200 ms", () => {
+    const young = new AdaptiveRate(0, { initialPerSecond: 100 });
+    for (let at = 0; at < 150; at += 10) young.onSuccess(at);
+    young.onThrottle(150, { sentAt: 150 });
+    expect(young.perSecond).toBeCloseTo(0.97 * 0.7 * 100, 6);
+    const older = new AdaptiveRate(0, { initialPerSecond: 100 });
+    for (let at = 0; at < 200; at += 20) older.onSuccess(at);
+    older.onThrottle(200, { sentAt: 200 });
+    // Ten successes over 200 ms: 50 a second.
+    expect(older.perSecond).toBeCloseTo(0.97 * 50, 6);
   });
 
   test("of a call sent while calls went at nine tenths of the rate or more is the limit", () => {
@@ -304,6 +334,13 @@ describe("an unsteered rate's cuts", () => {
   });
 
   test("with too few calls to measure because fewer went than the rate allowed, steps down from the last cut", () => {
+    const climbed = cutAt1000();
+    // Back along the cubic past the rate throttled (70), then idle: the step is from the cut, not from the rate now.
+    for (let at = 1000; at < 5000; at += 5) climbed.onSuccess(at);
+    expect(climbed.perSecond).toBeGreaterThan(70);
+    climbed.refund(5100);
+    climbed.onThrottle(7000, { sentAt: 6900 });
+    expect(climbed.perSecond).toBeCloseTo(0.97 * 0.97 * 70, 6);
     const idle = cutAt1000();
     // A token given back: fewer calls were ready than the rate allowed.
     idle.refund(1100);
@@ -359,5 +396,30 @@ describe("a steered rate's episode", () => {
     rate.onThrottle(3200, { sentAt: episode[1]! });
     episode.slice(20).forEach((sentAt, i) => rate.onSuccess(3300 + i, sentAt));
     expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+  });
+});
+
+describe("an unsteered rate's cubic", () => {
+  test("is back at the rate throttled the cube root of (1 - beta) / scale seconds after the cut", () => {
+    // Defaults: beta 0.97, scale 0.002: the cube root of 15, 2.466 s.
+    const rate = new AdaptiveRate(0, { initialPerSecond: 50 });
+    rate.onThrottle(1000, { sentAt: 1000 });
+    const back = 1000 + 1000 * Math.cbrt(15);
+    // Successes at 100 a second keep the tenth of headroom over what is accepted above the rate.
+    let at = 1000;
+    for (; at < back - 50; at += 10) rate.onSuccess(at);
+    expect(rate.perSecond).toBeLessThan(35);
+    expect(rate.perSecond).toBeGreaterThan(0.99 * 35);
+    for (; at < back + 1000; at += 10) rate.onSuccess(at);
+    expect(rate.perSecond).toBeGreaterThan(35);
+    expect(rate.perSecond).toBeLessThan(1.01 * 35);
+  });
+});
+
+describe("a steered rate's first cut with the accepted rate given", () => {
+  test("takes it, not its own measure", () => {
+    const { rate } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000, acceptedPerSecond: 30 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 30, 6);
   });
 });
