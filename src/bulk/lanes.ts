@@ -4,7 +4,7 @@ import { ConcurrencyLimit } from "./concurrency-limit.js";
 /** When a 429 names no Retry-After, the customer pauses this long. */
 const DEFAULT_THROTTLE_PAUSE_MS = 1000;
 
-/** A customer getting this many times the average of the customers served lately is throttled by its own limit. */
+/** A customer getting more than this many times the average of the customers served lately is throttled by its own limit. */
 const OWN_LIMIT_SHARE = 1.3;
 /**
  * A throttle this soon after another customer's is the partner's limit: an exhausted partner budget refuses
