@@ -354,26 +354,26 @@ describe("an unsteered rate's cuts", () => {
   });
 });
 
-describe("a steered rate's episode", () => {
-  /**
-   * A steered rate of 100 a second sending 40 a second (every 25 ms) from 0 to 3000 ms: a lone burst refused at
-   * 1100 ms (down to twice the 40 that went, 80), then the limit at 3000 ms, of the call sent at 2000 (nothing
-   * measured: 0.97 of 0.7 of 80). The episode: the 40 calls of [2000, 3000), sent at half the rate of 80.
-   */
-  function episodeUnderTheRate(): { rate: AdaptiveRate; episode: number[] } {
-    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
-    const sent: number[] = [];
-    for (let at = 0; at < 3000; at += 25) {
-      if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
-      expect(rate.tryAcquire(at)).toBe(0);
-      sent.push(at);
-    }
-    expect(rate.perSecond).toBe(80);
-    rate.onThrottle(3000, { sentAt: 2000 });
-    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
-    return { rate, episode: sent.filter((at) => at >= 2000) };
+/**
+ * A steered rate of 100 a second sending 40 a second (every 25 ms) from 0 to 3000 ms: a lone burst refused at
+ * 1100 ms (down to twice the 40 that went, 80), then the limit at 3000 ms, of the call sent at 2000 (nothing
+ * measured: 0.97 of 0.7 of 80). The episode: the 40 calls of [2000, 3000), sent at half the rate of 80.
+ */
+function episodeUnderTheRate(): { rate: AdaptiveRate; episode: number[] } {
+  const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
+  const sent: number[] = [];
+  for (let at = 0; at < 3000; at += 25) {
+    if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
+    expect(rate.tryAcquire(at)).toBe(0);
+    sent.push(at);
   }
+  expect(rate.perSecond).toBe(80);
+  rate.onThrottle(3000, { sentAt: 2000 });
+  expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+  return { rate, episode: sent.filter((at) => at >= 2000) };
+}
 
+describe("a steered rate's episode", () => {
   test("of calls sent well under the rate, with one refused, measures nothing: the limit may be higher", () => {
     const { rate, episode } = episodeUnderTheRate();
     episode.slice(1).forEach((sentAt, i) => rate.onSuccess(3100 + i, sentAt));
@@ -421,5 +421,46 @@ describe("a steered rate's first cut with the accepted rate given", () => {
     const { rate } = sentAtForty();
     rate.onThrottle(2000, { sentAt: 1000, acceptedPerSecond: 30 });
     expect(rate.perSecond).toBeCloseTo(0.97 * 30, 6);
+  });
+});
+
+describe("a steered rate's episode, further", () => {
+  test("measures at two refused of twenty answered: a tenth, and two", () => {
+    const { rate, episode } = episodeUnderTheRate();
+    rate.onThrottle(3050, { sentAt: episode[1]! });
+    // 18 accepted: at 20 answered, 40 * 18 / 20 = 36 a second.
+    episode.slice(2, 20).forEach((sentAt, i) => rate.onSuccess(3100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 36, 6);
+  });
+
+  test("leaves a rate that is already between 0.97 of the measure and the measure", () => {
+    const { rate, sent } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000 });
+    const episode = sent.filter((at) => at >= 1000 && at < 2000);
+    // 8 more refused (9 in all), 29 accepted: 40 * 29 / 38 = 30.53 a second, the rate 0.97 of it.
+    episode.slice(1, 9).forEach((sentAt) => rate.onRefused(sentAt));
+    episode.slice(9, 38).forEach((sentAt, i) => rate.onSuccess(2100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo((0.97 * 40 * 29) / 38, 6);
+    // A tenth refused, then one more accepted: 40 * 30 / 40 = 30 a second, and the rate, 29.61, is between 29.1 and 30.
+    rate.onRefused(episode[38]!);
+    rate.onSuccess(2200, episode[39]!);
+    expect(rate.perSecond).toBeCloseTo((0.97 * 40 * 29) / 38, 6);
+  });
+});
+
+describe("a steered rate's first cut in the run's first second", () => {
+  test("reads the calls sent since the run began, not a whole second before it", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 44 }, { steer: true });
+    const sent: number[] = [];
+    for (let at = 0; at < 1000; at += 25) {
+      let when = at;
+      while (rate.tryAcquire(when) > 0) when += 1;
+      sent.push(when);
+    }
+    // The call sent at 600 ms refused, heard of at 900: of the 24 calls of [0, 600), the first ten answered, all
+    // accepted: 24 over 600 ms, 40 a second (not 24 over a second).
+    sent.slice(0, 10).forEach((sentAt, i) => rate.onSuccess(700 + 20 * i, sentAt));
+    rate.onThrottle(900, { sentAt: 600 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
   });
 });
