@@ -464,3 +464,51 @@ describe("a steered rate's first cut in the run's first second", () => {
     expect(rate.perSecond).toBeCloseTo(0.97 * 40, 6);
   });
 });
+
+describe("the adaptive rate's boundaries", () => {
+  test("a first throttle of a call sent at exactly nine tenths of the rate is the limit, not a lone burst", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 });
+    // 45 calls in the 500 ms before the refused one: 90 a second.
+    for (let i = 0; i < 45; i += 1) expect(rate.tryAcquire((500 * i) / 45)).toBe(0);
+    rate.onThrottle(600, { sentAt: 500 });
+    expect(rate.throttled).toBe(true);
+  });
+
+  test("a steered first cut counts the refused calls among those answered", () => {
+    const { rate, sent } = sentAtForty();
+    const another = new AdaptiveRate(0, { initialPerSecond: 44 }, { steer: true });
+    for (const at of sent) another.tryAcquire(at);
+    // Of the calls of [0, 1000): 8 accepted, 2 refused by another limit: 40 * 8 / 10 = 32 a second.
+    sent.slice(0, 8).forEach((sentAt, i) => another.onSuccess(1800 + 20 * i, sentAt));
+    sent.slice(8, 10).forEach((sentAt) => another.onRefused(sentAt));
+    another.onThrottle(2000, { sentAt: 1000 });
+    expect(another.perSecond).toBeCloseTo(0.97 * 32, 6);
+    expect(rate.perSecond).toBe(44);
+  });
+
+  test("an episode measure of exactly ten accepted calls counts", () => {
+    const { rate, sent } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000 });
+    const episode = sent.filter((at) => at >= 1000 && at < 2000);
+    // 15 refused, 5 accepted: 40 * 5 / 20 = 10 calls, 10 a second.
+    episode.slice(1, 15).forEach((sentAt) => rate.onRefused(sentAt));
+    episode.slice(15, 20).forEach((sentAt, i) => rate.onSuccess(2200 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 10, 6);
+  });
+
+  test("only answers of the episode's calls measure it", () => {
+    const { rate, sent } = sentAtForty();
+    rate.onThrottle(2000, { sentAt: 1000 });
+    const episode = sent.filter((at) => at >= 1000 && at < 2000);
+    // 10 refused, 30 accepted: 30 a second.
+    episode.slice(1, 10).forEach((sentAt) => rate.onRefused(sentAt));
+    episode.slice(10).forEach((sentAt, i) => rate.onSuccess(2100 + i, sentAt));
+    const measured = rate.perSecond;
+    expect(measured).toBeCloseTo(0.97 * 30, 6);
+    // Five refusals more filed under the episode's send times (the ledger counts them; 40 * 30 / 45 would be 26.7
+    // a second), then the answer of a call sent before the episode: no measure runs, the rate stays.
+    for (const sentAt of episode.slice(20, 25)) rate.onRefused(sentAt);
+    rate.onSuccess(2300, 999);
+    expect(rate.perSecond).toBe(measured);
+  });
+});
