@@ -512,3 +512,97 @@ describe("the adaptive rate's boundaries", () => {
     expect(rate.perSecond).toBe(measured);
   });
 });
+
+describe("a steered rate's episode at 400 calls a second", () => {
+  /**
+   * A steered rate of 440 a second sending 400 a second (every 2.5 ms, twice at 1000 ms) from 0 to 1100 ms; the
+   * first cut, with nothing answered before it, is AWS's: 0.97 of 0.7 of 440.
+   */
+  function sending(refusedAt: number, heardAt: number): { rate: AdaptiveRate; sent: number[] } {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 440 }, { steer: true });
+    const sent: number[] = [];
+    for (let i = 0; i < 440; i += 1) {
+      const at = i * 2.5;
+      expect(rate.tryAcquire(at)).toBe(0);
+      sent.push(at);
+      if (at === 1000) {
+        expect(rate.tryAcquire(at)).toBe(0);
+        sent.push(at);
+      }
+    }
+    rate.onThrottle(heardAt, { sentAt: refusedAt });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 440, 6);
+    return { rate, sent };
+  }
+
+  test("heard of exactly 50 ms after its call, makes an episode that its answers measure", () => {
+    const { rate, sent } = sending(1000, 1050);
+    // The 21 calls of [1000, 1050): the refused one, 4 more refused, 16 accepted: 21 * 16 / 21 = 16 calls in 50 ms.
+    const episode = sent.filter((at) => at >= 1000 && at < 1050);
+    expect(episode).toHaveLength(21);
+    episode.slice(1, 5).forEach((sentAt) => rate.onRefused(sentAt));
+    episode.slice(5).forEach((sentAt, i) => rate.onSuccess(1100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 320, 6);
+  });
+
+  test("heard of within 50 ms of its call, makes none, even across a slot's edge", () => {
+    const { rate, sent } = sending(1010, 1050);
+    sent.filter((at) => at >= 1000 && at < 1050).forEach((sentAt, i) => rate.onSuccess(1100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 440, 6);
+  });
+
+  test("is measured by the answers of calls sent from the refused one's instant, not of one sent at the cut's", () => {
+    const { rate, sent } = sending(1000, 1050);
+    const episode = sent.filter((at) => at >= 1000 && at < 1050);
+    // 14 accepted answers first (not the twin sent at 1000 ms with the refused one): 21 * 14 / 15 = 19.6 calls in
+    // 50 ms, 392 a second.
+    episode.slice(2, 16).forEach((sentAt, i) => rate.onSuccess(1100 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 392, 6);
+    // 4 refused more (5 in all), then the twin accepted: 21 * 15 / 20 = 15.75 calls in 50 ms, 315 a second.
+    episode.slice(16, 20).forEach((sentAt) => rate.onRefused(sentAt));
+    rate.onSuccess(1200, episode[1]!);
+    expect(rate.perSecond).toBeCloseTo(0.97 * 315, 6);
+    // A call sent at the cut's instant, accepted: no measure (the refusal of the last one would give 21 * 15 / 21).
+    rate.onRefused(episode[20]!);
+    rate.onSuccess(1300, 1050);
+    expect(rate.perSecond).toBeCloseTo(0.97 * 315, 6);
+  });
+});
+
+describe("a steered rate's short episode of calls sent under the rate", () => {
+  test("with one refusal of ten answered measures nothing: two are needed", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
+    const sent: number[] = [];
+    for (let at = 0; at < 2300; at += 25) {
+      if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
+      expect(rate.tryAcquire(at)).toBe(0);
+      sent.push(at);
+    }
+    // The lone burst took it to 80; the limit, heard of at 2300 for the call of 2000: 12 calls in the episode.
+    rate.onThrottle(2300, { sentAt: 2000 });
+    const episode = sent.filter((at) => at >= 2000 && at < 2300);
+    expect(episode).toHaveLength(12);
+    // 9 accepted with the one refused: a tenth refused, 12 * 9 / 10 = 10.8 calls; but one refusal only.
+    episode.slice(1, 10).forEach((sentAt, i) => rate.onSuccess(2400 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+  });
+});
+
+describe("a steered rate's episode paced at exactly nine tenths of the rate", () => {
+  test("is saturated: its one refusal is enough to measure it", () => {
+    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
+    for (let at = 0; at < 2000; at += 25) {
+      if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
+      expect(rate.tryAcquire(at)).toBe(0);
+    }
+    expect(rate.perSecond).toBe(80);
+    // From 2000 ms, 72 a second (nine tenths of 80): 18 calls in the 250 ms until the refusal of the first is heard.
+    const episode = Array.from({ length: 18 }, (_, k) => 2000 + (k * 1000) / 72);
+    for (const at of episode) expect(rate.tryAcquire(at)).toBe(0);
+    rate.onThrottle(2250, { sentAt: 2000 });
+    expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
+    // The other 17 accepted: 18 * 17 / 18 = 17 calls in 250 ms, 68 a second.
+    episode.slice(1).forEach((sentAt, i) => rate.onSuccess(2300 + i, sentAt));
+    expect(rate.perSecond).toBeCloseTo(0.97 * 68, 6);
+  });
+});
