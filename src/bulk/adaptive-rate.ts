@@ -152,6 +152,8 @@ export class AcceptedMeter {
 /** Calls are counted by the time they were sent, in slots this long, over SEND_SLOTS of them (ten seconds). */
 const SEND_SLOT_MS = 50;
 const SEND_SLOTS = 200;
+/** Where a slot is kept: its number modulo SEND_SLOTS, negative numbers (times before 0) included. */
+const indexOf = (slot: number) => ((slot % SEND_SLOTS) + SEND_SLOTS) % SEND_SLOTS;
 
 /**
  * Calls counted by the time they were sent: how many went, and of those answered, how many the service accepted
@@ -184,7 +186,7 @@ export class SendLedger {
     const last = Math.floor(to / SEND_SLOT_MS);
     const totals = { sent: 0, ok: 0, refused: 0, spanMs: (last - first) * SEND_SLOT_MS };
     for (let slot = first; slot < last; slot += 1) {
-      const i = slot % SEND_SLOTS;
+      const i = indexOf(slot);
       if (this.#ids[i] !== slot) continue;
       totals.sent += this.#sent[i]!;
       totals.ok += this.#ok[i]!;
@@ -196,7 +198,7 @@ export class SendLedger {
   /** The index of the slot of `at`, made fresh if it held an older one; undefined if it is too old to keep. */
   #slot(at: number): number | undefined {
     const slot = Math.floor(at / SEND_SLOT_MS);
-    const i = ((slot % SEND_SLOTS) + SEND_SLOTS) % SEND_SLOTS;
+    const i = indexOf(slot);
     if (this.#ids[i]! > slot) return undefined;
     if (this.#ids[i] !== slot) {
       this.#ids[i] = slot;
@@ -293,7 +295,6 @@ export class AdaptiveRate {
    * bucket was empty all that while, so what it accepted of them, by send time, is its rate.
    */
   #episode: { from: number; to: number; perSecond: number } | undefined;
-  /** What earlier episodes measured (accepted calls, over ms), and what the current one has measured so far. */
   /** When a lone burst was last refused before the first throttle: its other refusals are the same event. */
   #burstAt = Number.NEGATIVE_INFINITY;
   #steer: boolean;
@@ -403,8 +404,8 @@ export class AdaptiveRate {
     if (this.#steer && !this.throttled && acceptedPerSecond === undefined) {
       const before = this.#ledger.sum(Math.max(this.#startedAt, sentAt - 1000), sentAt);
       const answered = before.ok + before.refused;
-      if (answered >= MIN_MEASURED && before.spanMs > 0)
-        accepted = Math.max(accepted ?? 0, (before.sent * before.ok * 1000) / answered / before.spanMs);
+      // (Ten answered means slots were summed: the span is not 0.)
+      if (answered >= MIN_MEASURED) accepted = Math.max(accepted ?? 0, (before.sent * before.ok * 1000) / answered / before.spanMs);
     }
     let reference: number;
     // Never above the rate itself: the burst a full bucket lets through inflates what a short measure sees; and
@@ -513,7 +514,8 @@ export class AdaptiveRate {
     // back): fewer calls (too few in flight yet, a lone burst at the start) leave the service's bucket tokens to
     // spare, and what it accepted of them says only that the limit is higher.
     const saturated = (refused >= 2 && refused >= SATURATED_REFUSED * answered) || (sent * 1000) / spanMs >= SATURATED * perSecond;
-    if (answered < sent / 2 || spanMs <= 0 || !saturated) return;
+    // (An episode spans a slot or more: it is made only when its 429 came 50 ms or more after its call.)
+    if (answered < sent / 2 || !saturated) return;
     const acceptedCalls = (sent * ok) / answered;
     if (acceptedCalls < MIN_MEASURED) return;
     const accepted = Math.max(this.#options.minPerSecond, (acceptedCalls * 1000) / spanMs);

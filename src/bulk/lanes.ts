@@ -96,6 +96,8 @@ export function createCustomerLanes<Pending>(
   let lastSweep = Number.NEGATIVE_INFINITY;
 
   const waitingIn = (lane: Lane<Pending>) => lane.queue.length + lane.retries.length;
+  // Whether the lane's first refused item may go again at `now`.
+  const retryDue = (lane: Lane<Pending>, now: number) => lane.retries.length > 0 && lane.retries[0]!.notBefore <= now;
   const get = (customerId: string, now: number): Lane<Pending> => {
     let lane = lanes.get(customerId);
     if (!lane) {
@@ -128,8 +130,8 @@ export function createCustomerLanes<Pending>(
   // a burst of 429s) all of the partner-wide rate at once, which its own limit refuses.
   const perSecond = (lane: Lane<Pending>) =>
     Math.min(rate?.perSecond ?? Number.POSITIVE_INFINITY, (SHARE_CAP * partnerPerSecond() * waitingIn(lane)) / Math.max(1, waiting));
-  // Whether a 429 of this customer at `now` is its own limit's (see throttle).
-  const isOwnLimit = (lane: Lane<Pending>, now: number): boolean => {
+  // Whether a 429 of this customer at `now`, getting `lanePace` a second, is its own limit's (see throttle).
+  const isOwnLimit = (lane: Lane<Pending>, now: number, lanePace: number): boolean => {
     const othersToo = lastThrottle.customerId !== lane.customerId && now - lastThrottle.at < PARTNER_WIDE_MS;
     lastThrottle = { customerId: lane.customerId, at: now };
     if (othersToo) return false;
@@ -141,13 +143,13 @@ export function createCustomerLanes<Pending>(
       if (accepted > 0) busy += 1;
     }
     // With one customer getting through there is no telling the limits apart: the partner-wide rate paces it.
-    return busy > 1 && pace(lane, now) > (OWN_LIMIT_SHARE * total) / busy;
+    return busy > 1 && lanePace > (OWN_LIMIT_SHARE * total) / busy;
   };
   // 0 when a call for this customer may start now, else ms until one may.
   const waitMs = (lane: Lane<Pending>, now: number): number => {
     if (now < lane.pausedUntil) return lane.pausedUntil - now;
     // Only items refused lately wait, each for its Retry-After.
-    if (lane.queue.length === 0 && lane.retries[0]!.notBefore > now) return lane.retries[0]!.notBefore - now;
+    if (lane.queue.length === 0 && !retryDue(lane, now)) return lane.retries[0]!.notBefore - now;
     // A full lane frees up when one of its calls ends, which wakes the run anyway.
     if (!limit!.allows(lane.inFlight, now)) return Number.POSITIVE_INFINITY;
     const wait = lane.pacer.waitMs(now, perSecond(lane));
@@ -239,8 +241,7 @@ export function createCustomerLanes<Pending>(
         // pick found its token, at this customer's pace now.
         lane.pacer.take();
         waiting -= 1;
-        const due = lane.retries.length > 0 && lane.retries[0]!.notBefore <= now;
-        hooks.start(due ? lane.retries.shift()!.pending : lane.queue.shift()!, lane);
+        hooks.start(retryDue(lane, now) ? lane.retries.shift()!.pending : lane.queue.shift()!, lane);
       }
       return Number.POSITIVE_INFINITY;
     },
@@ -268,10 +269,11 @@ export function createCustomerLanes<Pending>(
       { partnerPaced = false } = {},
     ): { own: boolean; notBefore: number } {
       const notBefore = now + (retryAfterMs ?? DEFAULT_THROTTLE_PAUSE_MS);
-      const own = rate !== undefined && isOwnLimit(lane, now);
+      const lanePace = pace(lane, now);
+      const own = rate !== undefined && isOwnLimit(lane, now, lanePace);
       // Customers refused one after the other learn the same lesson: one cut (OWN_EVENT_MS).
       if (own) {
-        rate!.onThrottle(now, { sentAt, acceptedPerSecond: pace(lane, now) });
+        rate!.onThrottle(now, { sentAt, acceptedPerSecond: lanePace });
         limit?.onPacedThrottle();
       }
       if (!(own || partnerPaced) && sentAt >= lane.pausedAt) {

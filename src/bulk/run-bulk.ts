@@ -152,15 +152,13 @@ export async function* runBulk<Item, Value>(
       const { own, notBefore } = lanes.throttle(lane, now(), pending.sentAt, error.retryAfterMs, {
         partnerPaced: global !== undefined,
       });
+      // The partner-wide rate answers the 429 when there is one (see ConcurrencyLimit); a lone burst it took for no
+      // limit leaves the calls in flight growing.
       if (own) global?.onRefused(pending.sentAt);
-      else {
-        global?.onThrottle(now(), { sentAt: pending.sentAt });
-        // The partner-wide rate answers the 429 when there is one (see ConcurrencyLimit); a lone burst it took for
-        // no limit leaves the calls in flight growing.
-        if (global) {
-          if (global.throttled) limit.onPacedThrottle();
-        } else limit.onThrottle(now(), { sentAt: pending.sentAt });
-      }
+      else if (global) {
+        global.onThrottle(now(), { sentAt: pending.sentAt });
+        if (global.throttled) limit.onPacedThrottle();
+      } else limit.onThrottle(now(), { sentAt: pending.sentAt });
       pending.throttles += 1;
       counts.retrying += 1;
       lanes.requeue(lane.customerId, pending, now(), notBefore);

@@ -355,19 +355,28 @@ describe("an unsteered rate's cuts", () => {
 });
 
 /**
- * A steered rate of 100 a second sending 40 a second (every 25 ms) from 0 to 3000 ms: a lone burst refused at
- * 1100 ms (down to twice the 40 that went, 80), then the limit at 3000 ms, of the call sent at 2000 (nothing
- * measured: 0.97 of 0.7 of 80). The episode: the 40 calls of [2000, 3000), sent at half the rate of 80.
+ * A steered rate of 100 a second sending 40 a second (every 25 ms) from 0 until `untilMs`, a fifth of what it
+ * allowed: the refusal heard at 1100 ms of the call sent at 1000 is a lone burst, which takes it down to twice the
+ * 40 that went, 80. Returns when each call went.
  */
-function episodeUnderTheRate(): { rate: AdaptiveRate; episode: number[] } {
+function afterLoneBurst(untilMs: number): { rate: AdaptiveRate; sent: number[] } {
   const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
   const sent: number[] = [];
-  for (let at = 0; at < 3000; at += 25) {
+  for (let at = 0; at < untilMs; at += 25) {
     if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
     expect(rate.tryAcquire(at)).toBe(0);
     sent.push(at);
   }
   expect(rate.perSecond).toBe(80);
+  return { rate, sent };
+}
+
+/**
+ * {@link afterLoneBurst} until 3000 ms, then the limit at 3000 ms, of the call sent at 2000 (nothing measured: 0.97
+ * of 0.7 of 80). The episode: the 40 calls of [2000, 3000), sent at half the rate of 80.
+ */
+function episodeUnderTheRate(): { rate: AdaptiveRate; episode: number[] } {
+  const { rate, sent } = afterLoneBurst(3000);
   rate.onThrottle(3000, { sentAt: 2000 });
   expect(rate.perSecond).toBeCloseTo(0.97 * 0.7 * 80, 6);
   return { rate, episode: sent.filter((at) => at >= 2000) };
@@ -571,13 +580,7 @@ describe("a steered rate's episode at 400 calls a second", () => {
 
 describe("a steered rate's short episode of calls sent under the rate", () => {
   test("with one refusal of ten answered measures nothing: two are needed", () => {
-    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
-    const sent: number[] = [];
-    for (let at = 0; at < 2300; at += 25) {
-      if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
-      expect(rate.tryAcquire(at)).toBe(0);
-      sent.push(at);
-    }
+    const { rate, sent } = afterLoneBurst(2300);
     // The lone burst took it to 80; the limit, heard of at 2300 for the call of 2000: 12 calls in the episode.
     rate.onThrottle(2300, { sentAt: 2000 });
     const episode = sent.filter((at) => at >= 2000 && at < 2300);
@@ -590,12 +593,7 @@ describe("a steered rate's short episode of calls sent under the rate", () => {
 
 describe("a steered rate's episode paced at exactly nine tenths of the rate", () => {
   test("is saturated: its one refusal is enough to measure it", () => {
-    const rate = new AdaptiveRate(0, { initialPerSecond: 100 }, { steer: true });
-    for (let at = 0; at < 2000; at += 25) {
-      if (at === 1100) rate.onThrottle(1100, { sentAt: 1000 });
-      expect(rate.tryAcquire(at)).toBe(0);
-    }
-    expect(rate.perSecond).toBe(80);
+    const { rate } = afterLoneBurst(2000);
     // From 2000 ms, 72 a second (nine tenths of 80): 18 calls in the 250 ms until the refusal of the first is heard.
     const episode = Array.from({ length: 18 }, (_, k) => 2000 + (k * 1000) / 72);
     for (const at of episode) expect(rate.tryAcquire(at)).toBe(0);
